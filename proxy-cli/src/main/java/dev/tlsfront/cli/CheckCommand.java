@@ -1,0 +1,92 @@
+package dev.tlsfront.cli;
+
+import dev.tlsfront.config.ConfigException;
+import dev.tlsfront.config.HttpsListenerConfig.TlsConfig;
+import dev.tlsfront.config.ProxyConfig;
+import dev.tlsfront.tls.SelfSignedCertificates;
+import dev.tlsfront.tls.ServerTls;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code tlsfront check}: loads everything {@code run} would, binds nothing, and says what it found. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Load the config, the certificates and the keys; bind nothing.",
+            "Print the effective settings and each certificate's names and expiry; exit 0, or 78 on any problem."},
+        footer = {"", ExitCodes.HELP})
+final class CheckCommand implements Callable<Integer> {
+
+    static final Duration EXPIRY_WARNING = Duration.ofDays(14);
+
+    @Mixin
+    ConfigOption config;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Clock clock = Clock.systemUTC();
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ProxyConfig loaded;
+        try {
+            loaded = config.load();
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return ExitCodes.CONFIG;
+        }
+        out.println("config: " + config.describe());
+        out.println("hosts: " + String.join(", ", loaded.hosts()) + " (canonical: " + loaded.canonicalHost() + ")");
+        out.println("http: listen " + loaded.http().listen() + ", redirect " + loaded.http().redirect().status()
+                .name().toLowerCase() + ", keep_path " + loaded.http().redirect().keepPath()
+                + loaded.http().acmeWebroot().map(p -> ", acme_webroot " + p).orElse(""));
+        TlsConfig tls = loaded.https().tls();
+        out.println("https: listen " + loaded.https().listen() + ", profile " + tls.profile().name().toLowerCase()
+                + ", protocols " + String.join(" ", tls.protocols()) + ", handshake_timeout " + tls.handshakeTimeout().toMillis() + "ms");
+        out.println("https ciphers: " + String.join(" ", tls.ciphers()));
+        out.println("backend: " + loaded.backend().url() + ", connect_timeout " + loaded.backend().connectTimeout().toMillis()
+                + "ms, response_timeout " + loaded.backend().responseTimeout().toMillis() + "ms, pool idle_timeout "
+                + loaded.backend().poolIdleTimeout().toMillis() + "ms, max_idle " + loaded.backend().poolMaxIdle());
+        out.println("server: event_loops " + (loaded.server().eventLoops() == 0 ? "one per core" : loaded.server().eventLoops())
+                + ", drain_timeout " + loaded.server().drainTimeout().toSeconds() + "s, log_level " + loaded.server().logLevel());
+
+        if (loaded.https().selfSignedDir().isPresent()) {
+            Path dir = loaded.https().selfSignedDir().get();
+            if (!Files.exists(dir.resolve(SelfSignedCertificates.CERT_FILE))) {
+                out.println("certificate: self-signed, made on first start in " + dir);
+                return ExitCodes.OK;
+            }
+        }
+        ServerTls served;
+        try {
+            served = ServerTls.load(loaded.https(), loaded.hosts(), clock);
+        } catch (IOException e) {
+            err.println(config.describe() + ": https.certificates: " + e.getMessage());
+            return ExitCodes.CONFIG;
+        }
+        Instant now = clock.instant();
+        for (var certificate : served.certificates()) {
+            out.println("certificate: " + certificate.info() + " from " + certificate.file());
+            Instant expiry = certificate.info().notAfter();
+            if (expiry.isBefore(now)) {
+                err.println("warning: " + certificate.file() + " expired on " + expiry);
+            } else if (expiry.isBefore(now.plus(EXPIRY_WARNING))) {
+                err.println("warning: " + certificate.file() + " expires in "
+                        + Duration.between(now, expiry).toDays() + " days, on " + expiry);
+            }
+        }
+        out.println("ok");
+        return ExitCodes.OK;
+    }
+}

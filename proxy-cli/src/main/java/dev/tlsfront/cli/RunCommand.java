@@ -1,0 +1,78 @@
+package dev.tlsfront.cli;
+
+import dev.tlsfront.config.ConfigException;
+import dev.tlsfront.config.ProxyConfig;
+import dev.tlsfront.server.ProxyServer;
+import dev.tlsfront.tls.ServerTls;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+/** {@code tlsfront run}: serves in the foreground until SIGTERM or SIGINT, then drains and exits 0. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Serve in the foreground, logging to stdout.",
+            "SIGTERM or SIGINT: stop accepting, let in-flight requests finish (server.drain_timeout), exit 0.",
+            "SIGHUP: reload the certificates; a broken one is reported and the old ones are kept."},
+        footer = {"", ExitCodes.HELP})
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger("tlsfront");
+
+    @Mixin
+    ConfigOption config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ProxyConfig loaded;
+        try {
+            loaded = config.load();
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return ExitCodes.CONFIG;
+        }
+        LogLevel.apply(loaded.server().logLevel());
+        ServerTls tls;
+        try {
+            tls = ServerTls.load(loaded.https(), loaded.hosts(), Clock.systemUTC());
+        } catch (IOException e) {
+            spec.commandLine().getErr().println(config.describe() + ": https.certificates: " + e.getMessage());
+            return ExitCodes.CONFIG;
+        }
+        ProxyServer server;
+        try {
+            server = ProxyServer.start(loaded, tls);
+        } catch (ProxyServer.BindFailure e) {
+            spec.commandLine().getErr().println("tlsfront: " + e.getMessage());
+            return ExitCodes.IOERR;
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("tlsfront: " + e.getMessage());
+            return ExitCodes.SOFTWARE;
+        }
+        StartupReport.log(log, server, config.describe());
+
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        Signal.handle(new Signal("HUP"), s -> new CertificateReload(server, loaded, log).run());
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("stopping: draining in-flight requests for up to {} s", loaded.server().drainTimeout().toSeconds());
+        boolean clean = server.drain(loaded.server().drainTimeout());
+        log.info(clean ? "stopped" : "stopped at the drain deadline");
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.tlsfront.cli;
+
+import dev.tlsfront.server.ProxyServer;
+import dev.tlsfront.tls.ServerTls;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+
+/** The lines {@code run} logs once it listens: where, in front of what, with which certificates. */
+final class StartupReport {
+    private StartupReport() {}
+
+    static void log(Logger log, ProxyServer server, String source) {
+        log.info("tlsfront {} serving https://{} in front of {} ({} transport, {} TLS); http://{} redirects to it; config: {}",
+                VersionProvider.version(), address(server.httpsAddress()), server.config().backend().url(),
+                server.transport(), ServerTls.PROVIDER, address(server.httpAddress()), source);
+        for (var certificate : server.tls().certificates()) {
+            log.info("certificate {} from {}", certificate.info(), certificate.file());
+        }
+    }
+
+    static String address(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.tlsfront.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code tlsfront} command; the only place that calls {@link System#exit}. */
+@Command(name = "tlsfront",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "An HTTPS-only front door for a plain-HTTP web app.",
+        subcommands = {RunCommand.class, CheckCommand.class, CertCommand.class},
+        footer = {"", ExitCodes.HELP})
+public final class TlsfrontCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** A command line wired with tlsfront's exit codes, writing to the given streams. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new TlsfrontCommand())
+                .setOut(out)
+                .setErr(err);
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine failed = e.getCommandLine();
+            failed.getErr().println("tlsfront: " + e.getMessage());
+            failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+            return ExitCodes.USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("tlsfront: internal error: " + e);
+            e.printStackTrace(commandLine.getErr());
+            return ExitCodes.SOFTWARE;
+        });
+        return cli;
+    }
+
+    public static void main(String[] args) {
+        // For the JDK TLS fallback: BoringSSL never accepts a client's renegotiation anyway.
+        System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        int code = commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+        System.exit(code);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.tlsfront.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The app behind the proxy, spoken to in plain HTTP/1.1 over a keep-alive pool.
+ *
+ * @param host the backend's address or name
+ * @param port its port
+ * @param connectTimeout how long to wait for a connection (then 502)
+ * @param responseTimeout how long to wait for the response head, and then between two reads of its
+ *     body (then 504, or the client connection is closed when the head was already sent)
+ * @param poolIdleTimeout how long an idle pooled connection is kept; below the app server's own
+ *     keep-alive timeout (Node's is 5 s), so that the proxy, not the app, closes idle connections
+ * @param poolMaxIdle idle connections kept per event loop
+ */
+public record BackendConfig(
+        String host, int port, Duration connectTimeout, Duration responseTimeout, Duration poolIdleTimeout, int poolMaxIdle) {
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_POOL_IDLE_TIMEOUT = Duration.ofSeconds(4);
+    public static final int DEFAULT_POOL_MAX_IDLE = 256;
+
+    public BackendConfig {
+        if (!HostName.isValid(host)) {
+            throw new IllegalArgumentException("host: '" + host + "' (expected: a host name or IP address)");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 1-65535)");
+        }
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(responseTimeout, "responseTimeout");
+        Objects.requireNonNull(poolIdleTimeout, "poolIdleTimeout");
+    }
+
+    public static BackendConfig of(String host, int port) {
+        return new BackendConfig(host, port, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT,
+                DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE);
+    }
+
+    /** The backend as a URL, for logs and error messages. */
+    public String url() {
+        return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+}

@@ -1,0 +1,299 @@
+package dev.tlsfront.config;
+
+import dev.tlsfront.config.HttpListenerConfig.RedirectConfig;
+import dev.tlsfront.config.HttpsListenerConfig.CertificateConfig;
+import dev.tlsfront.config.HttpsListenerConfig.TlsConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Loads a {@link ProxyConfig} from YAML and reports every problem with its position and key path.
+ *
+ * <p>The only place that reads the config file or the environment. Relative file paths in the config
+ * are taken relative to the config file's directory.
+ */
+public final class ConfigLoader {
+
+    /** The config {@code tlsfront run} uses when no file is given; see {@code default.yaml}. */
+    public static final String EMBEDDED_DEFAULT = "embedded default";
+
+    private static final Map<String, TlsProfile> PROFILES = ordered("intermediate", TlsProfile.INTERMEDIATE,
+            "modern", TlsProfile.MODERN);
+    private static final Map<String, RedirectStatus> REDIRECT_STATUSES = ordered("auto", RedirectStatus.AUTO,
+            "301", RedirectStatus.MOVED_PERMANENTLY, "302", RedirectStatus.FOUND,
+            "307", RedirectStatus.TEMPORARY_REDIRECT, "308", RedirectStatus.PERMANENT_REDIRECT);
+    private static final Map<String, String> LOG_LEVELS = ordered("error", "error", "warn", "warn",
+            "info", "info", "debug", "debug", "trace", "trace");
+
+    private final Map<String, String> env;
+
+    /** A loader that substitutes {@code ${VAR}} from {@code env} (normally {@code System.getenv()}). */
+    public ConfigLoader(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    /** Loads and validates the file. */
+    public ProxyConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage()
+                    + " (expected: a readable YAML file)");
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return parse(text, file.toString(), dir);
+    }
+
+    /** The embedded development default: https://localhost:8443 in front of http://127.0.0.1:8000. */
+    public ProxyConfig embeddedDefault() throws ConfigException {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream("default.yaml")) {
+            if (in == null) {
+                throw new ConfigException(EMBEDDED_DEFAULT + ": missing from the build");
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), EMBEDDED_DEFAULT, Path.of("."));
+        } catch (IOException e) {
+            throw new ConfigException(EMBEDDED_DEFAULT + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Parses YAML text; {@code source} names it in messages and {@code dir} anchors relative paths.
+     */
+    public ProxyConfig parse(String text, String source, Path dir) throws ConfigException {
+        List<String> problems = new ArrayList<>();
+        ConfigNode root = new YamlTreeReader(source, env, problems).read(text);
+        if (!(root instanceof ConfigNode.Mapping mapping)) {
+            throw new ConfigException(root.position() + ": " + root.kind()
+                    + " at the top (expected: a mapping with hosts, http, https and backend)");
+        }
+        ProxyConfig config = new Binder(dir, problems).bind(new Section(mapping, "", problems));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    /** Turns the tree into records; on any problem returns null and leaves the problems recorded. */
+    private final class Binder {
+        private final Path dir;
+        private final List<String> problems;
+
+        Binder(Path dir, List<String> problems) {
+            this.dir = dir;
+            this.problems = problems;
+        }
+
+        ProxyConfig bind(Section root) {
+            List<String> hosts = hosts(root);
+            HttpListenerConfig http = http(root.section("http"));
+            HttpsListenerConfig https = https(root.section("https"));
+            BackendConfig backend = backend(root.section("backend"));
+            ServerConfig server = server(root.section("server"));
+            root.rejectUnknown();
+            if (!problems.isEmpty()) {
+                return null;
+            }
+            return new ProxyConfig(hosts, http, https, backend, server);
+        }
+
+        private List<String> hosts(Section root) {
+            if (!root.has("hosts")) {
+                root.problem("hosts", "missing (expected: the names the site is served under,"
+                        + " e.g. hosts: [example.com, www.example.com])");
+                return List.of();
+            }
+            LinkedHashSet<String> hosts = new LinkedHashSet<>();
+            for (String host : root.strings("hosts", List.of(), "host names such as example.com")) {
+                if (HostName.isValid(host)) {
+                    hosts.add(HostName.normalize(host));
+                } else {
+                    root.problem("hosts", "'" + host + "' (expected: a host name such as example.com, or an IP address)");
+                }
+            }
+            return List.copyOf(hosts);
+        }
+
+        private HttpListenerConfig http(Section http) {
+            ListenAddress listen = http.value("listen", HttpListenerConfig.DEFAULT_LISTEN,
+                    ListenAddress.EXPECTED, ListenAddress::parse);
+            Section redirect = http.section("redirect");
+            RedirectConfig redirectConfig = new RedirectConfig(
+                    redirect.choice("status", REDIRECT_STATUSES, RedirectStatus.AUTO),
+                    redirect.bool("keep_path", true),
+                    redirect.integer("https_port", 0, 0, 65535));
+            redirect.rejectUnknown();
+            Optional<Path> webroot = Optional.of(http.string("acme_webroot", "")).filter(s -> !s.isBlank())
+                    .map(dir::resolve);
+            webroot.filter(p -> !Files.isDirectory(p)).ifPresent(p ->
+                    http.problem("acme_webroot", "'" + p + "' is not a directory (expected: certbot's --webroot-path)"));
+            http.rejectUnknown();
+            return new HttpListenerConfig(listen, redirectConfig, webroot);
+        }
+
+        private HttpsListenerConfig https(Section https) {
+            ListenAddress listen = https.value("listen", HttpsListenerConfig.DEFAULT_LISTEN,
+                    ListenAddress.EXPECTED, ListenAddress::parse);
+            List<CertificateConfig> certificates = new ArrayList<>();
+            for (Section cert : https.sections("certificates", "{ cert: FILE, key: FILE }")) {
+                certificate(cert).ifPresent(certificates::add);
+            }
+            boolean selfSigned = https.bool("self_signed", false);
+            Optional<Path> selfSignedDir = Optional.empty();
+            if (selfSigned && !certificates.isEmpty()) {
+                https.problem("self_signed", "true together with certificates (expected: one or the other)");
+            } else if (selfSigned) {
+                selfSignedDir = Optional.of(stateDirectory(https));
+            } else if (certificates.isEmpty() && !https.has("certificates")) {
+                https.problem("certificates", "missing (expected: a list of { cert: FILE, key: FILE },"
+                        + " or self_signed: true for development)");
+            } else if (certificates.isEmpty()) {
+                https.problem("certificates", "empty (expected: at least one { cert: FILE, key: FILE })");
+            }
+            TlsConfig tls = tls(https.section("tls"));
+            https.rejectUnknown();
+            if (certificates.isEmpty() && selfSignedDir.isEmpty()) {
+                selfSignedDir = Optional.of(dir);  // placeholder; the problem above already fails the load
+            }
+            return new HttpsListenerConfig(listen, certificates, selfSignedDir, tls);
+        }
+
+        private Path stateDirectory(Section https) {
+            String configured = https.string("self_signed_dir", "");
+            if (!configured.isBlank()) {
+                return dir.resolve(configured);
+            }
+            String state = env.getOrDefault("XDG_STATE_HOME", "");
+            if (!state.isBlank()) {
+                return Path.of(state, "tlsfront");
+            }
+            return Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".local", "state", "tlsfront");
+        }
+
+        private Optional<CertificateConfig> certificate(Section cert) {
+            Optional<Path> certFile = file(cert, "cert", "a PEM certificate chain, leaf first");
+            Optional<Path> keyFile = file(cert, "key", "a PEM private key");
+            Optional<Path> passwordFile = cert.has("key_password_file")
+                    ? file(cert, "key_password_file", "a file holding the key's passphrase")
+                    : Optional.empty();
+            Optional<String> password = Optional.empty();
+            if (cert.has("key_password_env")) {
+                String name = cert.string("key_password_env", "");
+                password = Optional.ofNullable(env.get(name));
+                if (password.isEmpty()) {
+                    cert.problem("key_password_env", "'" + name + "' is not set (expected: an environment"
+                            + " variable holding the key's passphrase)");
+                }
+            }
+            if (passwordFile.isPresent() && cert.has("key_password_env")) {
+                cert.problem("key_password_env", "given together with key_password_file (expected: one of them)");
+            }
+            cert.rejectUnknown();
+            if (certFile.isEmpty() || keyFile.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new CertificateConfig(certFile.get(), keyFile.get(), passwordFile, password));
+        }
+
+        private Optional<Path> file(Section section, String key, String expected) {
+            if (!section.has(key)) {
+                section.problem(key, "missing (expected: " + expected + ")");
+                return Optional.empty();
+            }
+            Path path = dir.resolve(section.string(key, ""));
+            if (!Files.isReadable(path) || Files.isDirectory(path)) {
+                section.problem(key, "'" + path + "': "
+                        + (Files.exists(path) ? "not a readable file" : "no such file") + " (expected: " + expected + ")");
+                return Optional.empty();
+            }
+            return Optional.of(path);
+        }
+
+        private TlsConfig tls(Section tls) {
+            TlsProfile profile = tls.choice("profile", PROFILES, TlsProfile.INTERMEDIATE);
+            List<String> protocols = narrowed(tls, "protocols", profile.protocols(), profile, Map.of());
+            List<String> ciphers = narrowed(tls, "ciphers", profile.ciphers(), profile, TlsProfile.OPENSSL_NAMES);
+            var timeout = tls.duration("handshake_timeout", TlsConfig.DEFAULT_HANDSHAKE_TIMEOUT);
+            tls.rejectUnknown();
+            return new TlsConfig(profile, protocols, ciphers, timeout);
+        }
+
+        /** A list that may only name entries of the profile's own list (aliases allowed). */
+        private List<String> narrowed(Section tls, String key, List<String> allowed, TlsProfile profile,
+                Map<String, String> aliases) {
+            List<String> given = tls.strings(key, allowed, "entries of the profile's list");
+            List<String> out = new ArrayList<>();
+            for (String entry : given) {
+                String name = aliases.getOrDefault(entry, entry);
+                if (allowed.contains(name)) {
+                    out.add(name);
+                } else {
+                    tls.problem(key, "'" + entry + "' is not allowed by the " + profile.name().toLowerCase()
+                            + " profile (expected: some of " + String.join(", ", allowed) + ")");
+                }
+            }
+            if (out.isEmpty() && !given.isEmpty()) {
+                return allowed;
+            }
+            if (given.isEmpty()) {
+                tls.problem(key, "empty (expected: some of " + String.join(", ", allowed) + ")");
+                return allowed;
+            }
+            return out;
+        }
+
+        private BackendConfig backend(Section backend) {
+            URI url = backend.value("url", URI.create("http://127.0.0.1:8000"),
+                    "http://HOST:PORT such as http://127.0.0.1:8000", ConfigLoader::backendUrl);
+            var connect = backend.duration("connect_timeout", BackendConfig.DEFAULT_CONNECT_TIMEOUT);
+            var response = backend.duration("response_timeout", BackendConfig.DEFAULT_RESPONSE_TIMEOUT);
+            Section pool = backend.section("pool");
+            var idle = pool.duration("idle_timeout", BackendConfig.DEFAULT_POOL_IDLE_TIMEOUT);
+            int maxIdle = pool.integer("max_idle", BackendConfig.DEFAULT_POOL_MAX_IDLE, 0, 100_000);
+            pool.rejectUnknown();
+            backend.rejectUnknown();
+            String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
+            return new BackendConfig(host, url.getPort() < 0 ? 80 : url.getPort(), connect, response, idle, maxIdle);
+        }
+
+        private ServerConfig server(Section server) {
+            int loops = server.integer("event_loops", 0, 0, 1024);
+            var drain = server.duration("drain_timeout", ServerConfig.DEFAULT_DRAIN_TIMEOUT);
+            String level = server.choice("log_level", LOG_LEVELS, "info");
+            server.rejectUnknown();
+            return new ServerConfig(loops, drain, level);
+        }
+    }
+
+    private static URI backendUrl(String text) {
+        try {
+            URI uri = new URI(text);
+            boolean plainOrigin = "http".equals(uri.getScheme()) && uri.getHost() != null && uri.getUserInfo() == null
+                    && (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null;
+            return plainOrigin ? uri : null;
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V> Map<String, V> ordered(Object... pairs) {
+        Map<String, V> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((String) pairs[i], (V) pairs[i + 1]);
+        }
+        return map;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.tlsfront.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The TLS listener.
+ *
+ * @param listen where it binds
+ * @param certificates the certificates, chosen by SNI; the first one also serves clients without SNI
+ * @param selfSignedDir when present, a self-signed certificate for {@code hosts} is made on first
+ *     start and kept in this directory (development only), and {@code certificates} is empty
+ * @param tls protocol versions, cipher suites and timeouts
+ */
+public record HttpsListenerConfig(
+        ListenAddress listen, List<CertificateConfig> certificates, Optional<Path> selfSignedDir, TlsConfig tls) {
+
+    public static final ListenAddress DEFAULT_LISTEN = new ListenAddress("0.0.0.0", 443);
+
+    public HttpsListenerConfig {
+        Objects.requireNonNull(listen, "listen");
+        certificates = List.copyOf(certificates);
+        Objects.requireNonNull(selfSignedDir, "selfSignedDir");
+        Objects.requireNonNull(tls, "tls");
+        if (certificates.isEmpty() == selfSignedDir.isEmpty()) {
+            throw new IllegalArgumentException("expected: certificates or a self-signed directory, not both");
+        }
+    }
+
+    /**
+     * One certificate chain and its private key, both PEM.
+     *
+     * @param cert the chain, leaf first
+     * @param key the private key: PKCS#8, PKCS#1 or SEC1, optionally encrypted PKCS#8
+     * @param keyPasswordFile a file holding the key's passphrase (first line)
+     * @param keyPassword the key's passphrase, taken from the environment variable the config names
+     */
+    public record CertificateConfig(Path cert, Path key, Optional<Path> keyPasswordFile, Optional<String> keyPassword) {
+        public CertificateConfig {
+            Objects.requireNonNull(cert, "cert");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(keyPasswordFile, "keyPasswordFile");
+            Objects.requireNonNull(keyPassword, "keyPassword");
+        }
+
+        public static CertificateConfig of(Path cert, Path key) {
+            return new CertificateConfig(cert, key, Optional.empty(), Optional.empty());
+        }
+
+        @Override
+        public String toString() {
+            return "{cert: " + cert + ", key: " + key + (keyPassword.isPresent() ? ", passphrase from env" : "")
+                    + keyPasswordFile.map(f -> ", passphrase file: " + f).orElse("") + "}";
+        }
+    }
+
+    /**
+     * What TLS allows.
+     *
+     * @param profile the profile the lists come from
+     * @param protocols the protocol versions allowed, a subset of the profile's
+     * @param ciphers the TLS 1.2 cipher suites allowed (IANA names), a subset of the profile's
+     * @param handshakeTimeout how long a client may take to finish the handshake
+     */
+    public record TlsConfig(TlsProfile profile, List<String> protocols, List<String> ciphers, Duration handshakeTimeout) {
+        public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+        public TlsConfig {
+            Objects.requireNonNull(profile, "profile");
+            protocols = List.copyOf(protocols);
+            ciphers = List.copyOf(ciphers);
+            Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+            if (!profile.protocols().containsAll(protocols) || !profile.ciphers().containsAll(ciphers)) {
+                throw new IllegalArgumentException("protocols and ciphers may only narrow the " + profile + " profile");
+            }
+        }
+
+        public static TlsConfig of(TlsProfile profile) {
+            return new TlsConfig(profile, profile.protocols(), profile.ciphers(), DEFAULT_HANDSHAKE_TIMEOUT);
+        }
+    }
+}

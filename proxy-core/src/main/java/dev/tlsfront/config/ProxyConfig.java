@@ -1,0 +1,39 @@
+package dev.tlsfront.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything tlsfront is configured with, validated.
+ *
+ * @param hosts the names the site is served under, normalised; the first is canonical, and
+ *     redirects never name a host outside this list
+ * @param http the plaintext listener
+ * @param https the TLS listener
+ * @param backend the app
+ * @param server process-wide settings
+ */
+public record ProxyConfig(
+        List<String> hosts, HttpListenerConfig http, HttpsListenerConfig https, BackendConfig backend, ServerConfig server) {
+
+    public ProxyConfig {
+        hosts = List.copyOf(hosts);
+        if (hosts.isEmpty()) {
+            throw new IllegalArgumentException("hosts: empty (expected: at least one host name)");
+        }
+        for (String host : hosts) {
+            if (!HostName.isValid(host) || !host.equals(HostName.normalize(host))) {
+                throw new IllegalArgumentException("hosts: '" + host + "' (expected: a normalised host name)");
+            }
+        }
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(https, "https");
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(server, "server");
+    }
+
+    /** The first host: where redirects go when the request's Host is not one of {@link #hosts()}. */
+    public String canonicalHost() {
+        return hosts.get(0);
+    }
+}

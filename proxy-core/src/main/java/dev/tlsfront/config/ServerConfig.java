@@ -1,0 +1,25 @@
+package dev.tlsfront.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The process as a whole.
+ *
+ * @param eventLoops event-loop threads; 0 means one per available core
+ * @param drainTimeout on shutdown, how long in-flight requests may take to finish
+ * @param logLevel the root log level: error, warn, info, debug or trace
+ */
+public record ServerConfig(int eventLoops, Duration drainTimeout, String logLevel) {
+
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    public static final ServerConfig DEFAULT = new ServerConfig(0, DEFAULT_DRAIN_TIMEOUT, "info");
+
+    public ServerConfig {
+        if (eventLoops < 0) {
+            throw new IllegalArgumentException("event_loops: " + eventLoops + " (expected: 0 or more)");
+        }
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        Objects.requireNonNull(logLevel, "logLevel");
+    }
+}

@@ -1,0 +1,23 @@
+package dev.tlsfront.http;
+
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpRequest;
+
+/** Removes hop-by-hop headers from each request before it is forwarded (see {@link HopByHopHeaders}). */
+@Sharable
+public final class HopByHopHeadersHandler extends ChannelInboundHandlerAdapter {
+
+    public static final HopByHopHeadersHandler INSTANCE = new HopByHopHeadersHandler();
+
+    private HopByHopHeadersHandler() {}
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            HopByHopHeaders.removeFrom(request.headers());
+        }
+        ctx.fireChannelRead(msg);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.tlsfront.server;
+
+import dev.tlsfront.http.AcmeChallengeHandler;
+import dev.tlsfront.http.RedirectHandler;
+import dev.tlsfront.http.RedirectTarget;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The plaintext listener's pipeline, in order; it never forwards anything:
+ *
+ * <ol>
+ *   <li>{@value #CODEC}: HTTP/1.1 decoding and encoding;
+ *   <li>{@value #KEEP_ALIVE}: closes the connection after a response when either side asked to;
+ *   <li>{@value #ACME} (only with {@code acme_webroot}): serves ACME HTTP-01 challenge files;
+ *   <li>{@value #REDIRECT}: answers everything else with a redirect to HTTPS.
+ * </ol>
+ */
+final class HttpChannelInitializer extends ChannelInitializer<Channel> {
+
+    static final String CODEC = "http-codec";
+    static final String KEEP_ALIVE = "keep-alive";
+    static final String ACME = "acme-challenge";
+    static final String REDIRECT = "redirect";
+
+    private final RedirectTarget target;
+    private final Optional<Path> acmeWebroot;
+    private final ChannelGroup channels;
+
+    HttpChannelInitializer(RedirectTarget target, Optional<Path> acmeWebroot, ChannelGroup channels) {
+        this.target = target;
+        this.acmeWebroot = acmeWebroot;
+        this.channels = channels;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        channels.add(ch);
+        ch.pipeline()
+                .addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
+                        .setMaxInitialLineLength(8192)
+                        .setMaxHeaderSize(32 * 1024)))
+                .addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());
+        acmeWebroot.ifPresent(webroot -> ch.pipeline().addLast(ACME, new AcmeChallengeHandler(webroot)));
+        ch.pipeline().addLast(REDIRECT, new RedirectHandler(target));
+    }
+}

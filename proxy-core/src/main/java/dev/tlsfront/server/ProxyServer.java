@@ -1,0 +1,161 @@
+package dev.tlsfront.server;
+
+import dev.tlsfront.config.ProxyConfig;
+import dev.tlsfront.forward.BackendPool;
+import dev.tlsfront.forward.DrainRequest;
+import dev.tlsfront.http.RedirectTarget;
+import dev.tlsfront.tls.ServerTls;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running proxy: the TLS listener in front of the backend and the plaintext listener that
+ * redirects to it, on one set of event loops.
+ */
+public final class ProxyServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final ProxyConfig config;
+    private final EventLoopGroup group;
+    private final AtomicReference<ServerTls> tls;
+    private final ChannelGroup httpsConnections = new DefaultChannelGroup("https", GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup httpConnections = new DefaultChannelGroup("http", GlobalEventExecutor.INSTANCE);
+    private final Channel httpsListener;
+    private final Channel httpListener;
+    private final String transport;
+
+    private ProxyServer(ProxyConfig config, ServerTls tls) throws IOException {
+        this.config = config;
+        this.tls = new AtomicReference<>(tls);
+        Transport chosen = Transport.best();
+        if (!chosen.name().equals("epoll")) {
+            log.info("native epoll transport not available, using NIO: {}", Transport.unavailability());
+        }
+        this.transport = chosen.name();
+        int threads = config.server().eventLoops() > 0 ? config.server().eventLoops()
+                : Runtime.getRuntime().availableProcessors();
+        this.group = chosen.newGroup(threads);
+        boolean started = false;
+        try {
+            BackendPool pool = new BackendPool(config.backend(), chosen.socketChannel());
+            this.httpsListener = bind(chosen, config.https().listen().toSocketAddress(), "https",
+                    new ServerBootstrap().childOption(ChannelOption.AUTO_READ, false)
+                            .childHandler(new HttpsChannelInitializer(this.tls::get, pool, httpsConnections)));
+            int httpsPort = config.http().redirect().httpsPort() > 0 ? config.http().redirect().httpsPort()
+                    : ((InetSocketAddress) httpsListener.localAddress()).getPort();
+            RedirectTarget target = new RedirectTarget(config.hosts(), config.http().redirect(), httpsPort);
+            this.httpListener = bind(chosen, config.http().listen().toSocketAddress(), "http",
+                    new ServerBootstrap().childHandler(
+                            new HttpChannelInitializer(target, config.http().acmeWebroot(), httpConnections)));
+            started = true;
+        } finally {
+            if (!started) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
+     * Binds both listeners and starts serving.
+     *
+     * @throws BindFailure when a listen address cannot be bound
+     */
+    public static ProxyServer start(ProxyConfig config, ServerTls tls) throws IOException {
+        return new ProxyServer(config, tls);
+    }
+
+    private Channel bind(Transport chosen, InetSocketAddress address, String what, ServerBootstrap bootstrap)
+            throws BindFailure {
+        var future = bootstrap.group(group)
+                .channel(chosen.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .bind(address)
+                .awaitUninterruptibly();
+        if (!future.isSuccess()) {
+            throw new BindFailure(what + " listener: cannot bind " + address + ": " + future.cause().getMessage(),
+                    future.cause());
+        }
+        return future.channel();
+    }
+
+    /** The bound TLS listener address (with the real port when 0 was configured). */
+    public InetSocketAddress httpsAddress() {
+        return (InetSocketAddress) httpsListener.localAddress();
+    }
+
+    /** The bound plaintext listener address. */
+    public InetSocketAddress httpAddress() {
+        return (InetSocketAddress) httpListener.localAddress();
+    }
+
+    public String transport() {
+        return transport;
+    }
+
+    /** The certificates now served. */
+    public ServerTls tls() {
+        return tls.get();
+    }
+
+    /** Serves new connections with {@code next}; connections already open keep theirs. */
+    public void replaceTls(ServerTls next) {
+        tls.set(next);
+    }
+
+    public ProxyConfig config() {
+        return config;
+    }
+
+    /**
+     * Stops accepting, lets in-flight exchanges finish (each then closes with {@code Connection:
+     * close}), closes idle connections at once, and closes whatever is left at the deadline.
+     *
+     * @return true when every exchange finished before the deadline
+     */
+    public boolean drain(Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        httpsListener.close().syncUninterruptibly();
+        httpListener.close().syncUninterruptibly();
+        httpConnections.close();
+        for (Channel ch : httpsConnections) {
+            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(DrainRequest.INSTANCE));
+        }
+        boolean clean = httpsConnections.newCloseFuture().awaitUninterruptibly(
+                Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (!clean) {
+            log.warn("drain deadline of {} ms reached with {} connections still busy; closing them",
+                    deadline.toMillis(), httpsConnections.size());
+            httpsConnections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        return clean;
+    }
+
+    /** Drains with the configured deadline. */
+    @Override
+    public void close() {
+        drain(config.server().drainTimeout());
+    }
+
+    /** A listen address could not be bound (in use, or not permitted). */
+    public static final class BindFailure extends IOException {
+        BindFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

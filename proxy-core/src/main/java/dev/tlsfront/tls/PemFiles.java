@@ -1,0 +1,101 @@
+package dev.tlsfront.tls;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMException;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
+import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+
+/**
+ * Reads PEM certificate chains and private keys in every form certbot, openssl and cloud consoles
+ * write: PKCS#8 ({@code PRIVATE KEY}), PKCS#1 ({@code RSA PRIVATE KEY}), SEC1 ({@code EC PRIVATE KEY},
+ * with or without an {@code EC PARAMETERS} block), encrypted PKCS#8 and legacy OpenSSL-encrypted keys.
+ */
+public final class PemFiles {
+
+    /** Decrypts keys; not registered as a JCA provider, so the JDK's own providers stay in charge. */
+    private static final Provider BC = new BouncyCastleProvider();
+
+    private PemFiles() {}
+
+    /** The certificates in the file, in file order (leaf first for a full chain). */
+    public static List<X509Certificate> readCertificates(Path file) throws IOException {
+        List<X509Certificate> chain = new ArrayList<>();
+        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+                PEMParser parser = new PEMParser(reader)) {
+            Object object;
+            while ((object = parser.readObject()) != null) {
+                if (object instanceof X509CertificateHolder holder) {
+                    chain.add(converter.getCertificate(holder));
+                }
+            }
+        } catch (CertificateException e) {
+            throw new IOException(file + ": not a valid certificate: " + e.getMessage(), e);
+        }
+        if (chain.isEmpty()) {
+            throw new IOException(file + ": no PEM certificate found (expected: -----BEGIN CERTIFICATE-----)");
+        }
+        return chain;
+    }
+
+    /** The private key in the file, decrypted with {@code password} when it is encrypted. */
+    public static PrivateKey readPrivateKey(Path file, Optional<char[]> password) throws IOException {
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+                PEMParser parser = new PEMParser(reader)) {
+            Object object;
+            while ((object = parser.readObject()) != null) {
+                if (object instanceof PrivateKeyInfo info) {
+                    return converter.getPrivateKey(info);
+                }
+                if (object instanceof PEMKeyPair pair) {
+                    return converter.getKeyPair(pair).getPrivate();
+                }
+                if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
+                    char[] secret = password.orElseThrow(() -> needsPassword(file));
+                    var decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(secret);
+                    return converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(decryptor));
+                }
+                if (object instanceof PEMEncryptedKeyPair encrypted) {
+                    char[] secret = password.orElseThrow(() -> needsPassword(file));
+                    var decryptor = new JcePEMDecryptorProviderBuilder().setProvider(BC).build(secret);
+                    return converter.getKeyPair(encrypted.decryptKeyPair(decryptor)).getPrivate();
+                }
+            }
+        } catch (PKCSException | PEMException e) {
+            throw new IOException(file + ": cannot read the private key: " + e.getMessage()
+                    + " (expected: an unencrypted key, or the right passphrase)", e);
+        } catch (OperatorCreationException e) {
+            throw new IOException(file + ": unsupported key encryption: " + e.getMessage(), e);
+        }
+        throw new IOException(file + ": no PEM private key found (expected: -----BEGIN PRIVATE KEY-----,"
+                + " RSA PRIVATE KEY, EC PRIVATE KEY or ENCRYPTED PRIVATE KEY)");
+    }
+
+    private static IOException needsPassword(Path file) {
+        return new IOException(file + ": the private key is encrypted"
+                + " (expected: key_password_file or key_password_env in its certificates entry)");
+    }
+}
