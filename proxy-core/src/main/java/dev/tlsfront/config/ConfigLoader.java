@@ -115,11 +115,12 @@ public final class ConfigLoader {
                 return List.of();
             }
             LinkedHashSet<String> hosts = new LinkedHashSet<>();
-            for (String host : root.strings("hosts", List.of(), "host names such as example.com")) {
-                if (HostName.isValid(host)) {
-                    hosts.add(HostName.normalize(host));
+            for (ConfigNode.Scalar host : root.scalars("hosts", "host names such as example.com")) {
+                if (HostName.isValid(host.text())) {
+                    hosts.add(HostName.normalize(host.text()));
                 } else {
-                    root.problem("hosts", "'" + host + "' (expected: a host name such as example.com, or an IP address)");
+                    root.problem(host.position(), "hosts", "'" + host.text()
+                            + "' (expected: a host name such as example.com, or an IP address)");
                 }
             }
             return List.copyOf(hosts);
@@ -146,9 +147,11 @@ public final class ConfigLoader {
             ListenAddress listen = https.value("listen", HttpsListenerConfig.DEFAULT_LISTEN,
                     ListenAddress.EXPECTED, ListenAddress::parse);
             List<CertificateConfig> certificates = new ArrayList<>();
+            int problemsBefore = problems.size();
             for (Section cert : https.sections("certificates", "{ cert: FILE, key: FILE }")) {
                 certificate(cert).ifPresent(certificates::add);
             }
+            boolean certificatesWrong = problems.size() > problemsBefore;
             boolean selfSigned = https.bool("self_signed", false);
             Optional<Path> selfSignedDir = Optional.empty();
             if (selfSigned && !certificates.isEmpty()) {
@@ -158,7 +161,7 @@ public final class ConfigLoader {
             } else if (certificates.isEmpty() && !https.has("certificates")) {
                 https.problem("certificates", "missing (expected: a list of { cert: FILE, key: FILE },"
                         + " or self_signed: true for development)");
-            } else if (certificates.isEmpty()) {
+            } else if (certificates.isEmpty() && !certificatesWrong) {
                 https.problem("certificates", "empty (expected: at least one { cert: FILE, key: FILE })");
             }
             TlsConfig tls = tls(https.section("tls"));

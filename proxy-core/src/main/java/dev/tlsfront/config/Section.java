@@ -154,22 +154,27 @@ final class Section {
 
     /** A list of scalars; a single scalar counts as a list of one. */
     List<String> strings(String key, List<String> dflt, String expected) {
+        return has(key) ? scalars(key, expected).stream().map(Scalar::text).toList() : dflt;
+    }
+
+    /** A list of scalars with their positions (empty when absent); a single scalar counts as a list of one. */
+    List<Scalar> scalars(String key, String expected) {
         known.add(key);
         Entry entry = node.entries().get(key);
         if (entry == null || entry.value() instanceof Scalar s && s.isNull()) {
-            return dflt;
+            return List.of();
         }
         if (entry.value() instanceof Scalar s) {
-            return List.of(s.text());
+            return List.of(s);
         }
         if (!(entry.value() instanceof Sequence seq)) {
             wrong(entry, expected);
-            return dflt;
+            return List.of();
         }
-        List<String> out = new ArrayList<>();
+        List<Scalar> out = new ArrayList<>();
         for (ConfigNode item : seq.items()) {
             if (item instanceof Scalar s && !s.isNull()) {
-                out.add(s.text());
+                out.add(s);
             } else {
                 problem(item.position(), key, describe(item) + " in list (expected: " + expected + ")");
             }

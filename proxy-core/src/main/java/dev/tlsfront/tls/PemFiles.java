@@ -71,7 +71,8 @@ public final class PemFiles {
                     return converter.getPrivateKey(info);
                 }
                 if (object instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                    // SEC1's public key field is optional; only the private part is needed.
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
                 if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
                     char[] secret = password.orElseThrow(() -> needsPassword(file));
@@ -81,7 +82,7 @@ public final class PemFiles {
                 if (object instanceof PEMEncryptedKeyPair encrypted) {
                     char[] secret = password.orElseThrow(() -> needsPassword(file));
                     var decryptor = new JcePEMDecryptorProviderBuilder().setProvider(BC).build(secret);
-                    return converter.getKeyPair(encrypted.decryptKeyPair(decryptor)).getPrivate();
+                    return converter.getPrivateKey(encrypted.decryptKeyPair(decryptor).getPrivateKeyInfo());
                 }
             }
         } catch (PKCSException | PEMException e) {

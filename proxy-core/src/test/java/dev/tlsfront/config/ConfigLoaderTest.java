@@ -1,0 +1,281 @@
+package dev.tlsfront.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void certificateFiles() throws IOException {
+        Files.writeString(dir.resolve("cert.pem"), "placeholder");
+        Files.writeString(dir.resolve("key.pem"), "placeholder");
+    }
+
+    private ProxyConfig parse(String yaml) throws ConfigException {
+        return parse(yaml, Map.of());
+    }
+
+    private ProxyConfig parse(String yaml, Map<String, String> env) throws ConfigException {
+        return new ConfigLoader(env).parse(yaml, "tlsfront.yaml", dir);
+    }
+
+    private List<String> problems(String yaml) {
+        try {
+            parse(yaml);
+        } catch (ConfigException e) {
+            return e.problems();
+        }
+        throw new AssertionError("expected the config to be rejected");
+    }
+
+    private static final String MINIMAL = """
+            hosts: [example.com]
+            https:
+              certificates:
+                - { cert: cert.pem, key: key.pem }
+            """;
+
+    @Test
+    void minimalConfigGetsDocumentedDefaults() throws ConfigException {
+        ProxyConfig config = parse(MINIMAL);
+
+        assertThat(config.hosts()).containsExactly("example.com");
+        assertThat(config.http().listen()).hasToString("0.0.0.0:80");
+        assertThat(config.http().redirect().status()).isEqualTo(RedirectStatus.AUTO);
+        assertThat(config.http().redirect().keepPath()).isTrue();
+        assertThat(config.http().acmeWebroot()).isEmpty();
+        assertThat(config.https().listen()).hasToString("0.0.0.0:443");
+        assertThat(config.https().certificates()).singleElement()
+                .satisfies(c -> assertThat(c.cert()).isEqualTo(dir.resolve("cert.pem")));
+        assertThat(config.https().tls().profile()).isEqualTo(TlsProfile.INTERMEDIATE);
+        assertThat(config.https().tls().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
+        assertThat(config.https().tls().handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.backend().url()).isEqualTo("http://127.0.0.1:8000");
+        assertThat(config.backend().connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.backend().responseTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.server().drainTimeout()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void everySettingIsRead() throws ConfigException, IOException {
+        Files.createDirectories(dir.resolve("webroot"));
+        ProxyConfig config = parse("""
+                hosts: [Example.COM, www.example.com.]
+                http:
+                  listen: 127.0.0.1:8080
+                  redirect: { status: 307, keep_path: false, https_port: 8443 }
+                  acme_webroot: webroot
+                https:
+                  listen: "[::1]:8443"
+                  certificates:
+                    - { cert: cert.pem, key: key.pem, key_password_env: KEY_PASS }
+                  tls:
+                    profile: intermediate
+                    protocols: [TLSv1.3]
+                    ciphers: [ECDHE-ECDSA-AES128-GCM-SHA256]
+                    handshake_timeout: 500ms
+                backend:
+                  url: http://app:9000
+                  connect_timeout: 1s
+                  response_timeout: 5m
+                  pool: { idle_timeout: 2s, max_idle: 8 }
+                server: { event_loops: 3, drain_timeout: 1h, log_level: debug }
+                """, Map.of("KEY_PASS", "secret"));
+
+        assertThat(config.hosts()).containsExactly("example.com", "www.example.com");
+        assertThat(config.http().listen()).isEqualTo(new ListenAddress("127.0.0.1", 8080));
+        assertThat(config.http().redirect()).isEqualTo(
+                new HttpListenerConfig.RedirectConfig(RedirectStatus.TEMPORARY_REDIRECT, false, 8443));
+        assertThat(config.http().acmeWebroot()).contains(dir.resolve("webroot"));
+        assertThat(config.https().listen()).isEqualTo(new ListenAddress("::1", 8443));
+        assertThat(config.https().certificates().get(0).keyPassword()).contains("secret");
+        assertThat(config.https().tls().protocols()).containsExactly("TLSv1.3");
+        assertThat(config.https().tls().ciphers()).containsExactly("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+        assertThat(config.https().tls().handshakeTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.backend().host()).isEqualTo("app");
+        assertThat(config.backend().port()).isEqualTo(9000);
+        assertThat(config.backend().connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.backend().responseTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.backend().poolIdleTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.backend().poolMaxIdle()).isEqualTo(8);
+        assertThat(config.server()).isEqualTo(new ServerConfig(3, Duration.ofHours(1), "debug"));
+    }
+
+    @Test
+    void unknownProfileNamesTheValueAndTheChoices() {
+        assertThat(problems("""
+                hosts: [example.com]
+                https:
+                  certificates:
+                    - { cert: cert.pem, key: key.pem }
+                  tls: { profile: old }
+                """)).containsExactly(
+                "tlsfront.yaml:5:19: https.tls.profile: 'old' (expected: intermediate or modern)");
+    }
+
+    @Test
+    void unknownKeyListsTheKnownOnes() {
+        assertThat(problems(MINIMAL + "http:\n  listn: 0.0.0.0:80\n")).containsExactly(
+                "tlsfront.yaml:6:3: http.listn: unknown key (expected: one of listen, redirect, acme_webroot)");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        assertThat(problems("""
+                hosts: [example.com, "bad host"]
+                http:
+                  listen: 80
+                  redirect: { status: 303 }
+                https:
+                  certificates:
+                    - { cert: missing.pem, key: key.pem }
+                backend:
+                  url: https://app:8000
+                  connect_timeout: 5 seconds
+                  response_timeout: -1s
+                server: { event_loops: many }
+                """)).containsExactly(
+                "tlsfront.yaml:1:22: hosts: 'bad host' (expected: a host name such as example.com, or an IP address)",
+                "tlsfront.yaml:3:11: http.listen: '80' (expected: ADDRESS:PORT such as 0.0.0.0:443, [::]:443 or 127.0.0.1:8443)",
+                "tlsfront.yaml:4:23: http.redirect.status: '303' (expected: one of auto, 301, 302, 307, 308)",
+                "tlsfront.yaml:7:15: https.certificates[0].cert: '" + dir.resolve("missing.pem")
+                        + "': no such file (expected: a PEM certificate chain, leaf first)",
+                "tlsfront.yaml:9:8: backend.url: 'https://app:8000' (expected: http://HOST:PORT such as http://127.0.0.1:8000)",
+                "tlsfront.yaml:10:20: backend.connect_timeout: '5 seconds' (expected: a duration such as 500ms, 10s, 5m, 1h or 365d)",
+                "tlsfront.yaml:11:21: backend.response_timeout: '-1s' (expected: a duration such as 500ms, 10s, 5m, 1h or 365d)",
+                "tlsfront.yaml:12:24: server.event_loops: 'many' (expected: a whole number from 0 to 1024)");
+    }
+
+    @Test
+    void missingHostsAndCertificatesAreExplained() {
+        assertThat(problems("http: { listen: 0.0.0.0:80 }\n")).containsExactly(
+                "tlsfront.yaml:1:1: hosts: missing (expected: the names the site is served under, e.g. hosts: [example.com, www.example.com])",
+                "tlsfront.yaml:1:1: https.certificates: missing (expected: a list of { cert: FILE, key: FILE }, or self_signed: true for development)");
+    }
+
+    @Test
+    void wrongTypesNameWhatWasFound() {
+        assertThat(problems("""
+                hosts: { name: example.com }
+                http: [listen]
+                https:
+                  certificates: cert.pem
+                """)).containsExactly(
+                "tlsfront.yaml:1:8: hosts: a mapping (expected: host names such as example.com)",
+                "tlsfront.yaml:2:7: http: a list (expected: a mapping of settings)",
+                "tlsfront.yaml:4:17: https.certificates: 'cert.pem' (expected: { cert: FILE, key: FILE })");
+    }
+
+    @Test
+    void protocolsAndCiphersMayOnlyNarrowTheProfile() {
+        assertThat(problems(MINIMAL + """
+                  tls:
+                    profile: modern
+                    protocols: [TLSv1.2]
+                    ciphers: [AES128-SHA]
+                """)).containsExactly(
+                "tlsfront.yaml:7:16: https.tls.protocols: 'TLSv1.2' is not allowed by the modern profile (expected: some of TLSv1.3)",
+                "tlsfront.yaml:8:14: https.tls.ciphers: 'AES128-SHA' is not allowed by the modern profile"
+                        + " (expected: some of TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256)");
+    }
+
+    @Test
+    void environmentVariablesAreSubstituted() throws ConfigException {
+        ProxyConfig config = parse("""
+                hosts: ["${SITE}"]
+                http: { listen: "${HTTP_LISTEN:-127.0.0.1:80}" }
+                https:
+                  listen: "${HTTPS_LISTEN:-127.0.0.1:443}"
+                  certificates:
+                    - { cert: cert.pem, key: key.pem }
+                backend: { url: "http://${APP_HOST}:8000" }
+                """, Map.of("SITE", "shop.example", "HTTPS_LISTEN", "0.0.0.0:9443", "APP_HOST", "app"));
+
+        assertThat(config.hosts()).containsExactly("shop.example");
+        assertThat(config.http().listen()).hasToString("127.0.0.1:80");
+        assertThat(config.https().listen()).hasToString("0.0.0.0:9443");
+        assertThat(config.backend().host()).isEqualTo("app");
+    }
+
+    @Test
+    void unsetEnvironmentVariableIsAProblemAtItsPosition() {
+        assertThat(problems(MINIMAL + "backend: { url: \"${APP_URL}\" }\n")).containsExactly(
+                "tlsfront.yaml:5:17: backend.url: ${APP_URL}: environment variable is not set"
+                        + " (expected: set APP_URL, or write ${APP_URL:-default})",
+                "tlsfront.yaml:5:17: backend.url: '' (expected: http://HOST:PORT such as http://127.0.0.1:8000)");
+    }
+
+    @Test
+    void duplicateKeysAreRejected() {
+        assertThat(problems(MINIMAL + "hosts: [other.example]\n")).containsExactly(
+                "tlsfront.yaml:5:1: hosts: duplicate key (expected: each key once)");
+    }
+
+    @Test
+    void invalidYamlSaysWhere() {
+        assertThatThrownBy(() -> parse("hosts: [example.com\nhttp: {"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("tlsfront.yaml:2:")
+                .hasMessageEndingWith("(expected: valid YAML)");
+    }
+
+    @Test
+    void selfSignedUsesTheXdgStateDirectory() throws ConfigException {
+        ProxyConfig config = parse("hosts: [localhost]\nhttps: { self_signed: true }\n",
+                Map.of("XDG_STATE_HOME", "/var/state", "HOME", "/home/u"));
+        assertThat(config.https().selfSignedDir()).contains(Path.of("/var/state/tlsfront"));
+
+        ProxyConfig noXdg = parse("hosts: [localhost]\nhttps: { self_signed: true }\n", Map.of("HOME", "/home/u"));
+        assertThat(noXdg.https().selfSignedDir()).contains(Path.of("/home/u/.local/state/tlsfront"));
+    }
+
+    @Test
+    void selfSignedTogetherWithCertificatesIsRejected() {
+        assertThat(problems(MINIMAL + "  self_signed: true\n")).containsExactly(
+                "tlsfront.yaml:5:16: https.self_signed: true together with certificates (expected: one or the other)");
+    }
+
+    @Test
+    void embeddedDefaultServesLocalhostOnDevelopmentPorts() throws ConfigException {
+        ProxyConfig config = new ConfigLoader(Map.of("HOME", "/home/u")).embeddedDefault();
+
+        assertThat(config.hosts()).containsExactly("localhost", "127.0.0.1");
+        assertThat(config.http().listen()).hasToString("127.0.0.1:8080");
+        assertThat(config.https().listen()).hasToString("127.0.0.1:8443");
+        assertThat(config.backend().url()).isEqualTo("http://127.0.0.1:8000");
+        assertThat(config.https().selfSignedDir()).contains(Path.of("/home/u/.local/state/tlsfront"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"500ms,PT0.5S", "10s,PT10S", "5m,PT5M", "1h,PT1H", "365d,PT8760H"})
+    void durationsAsPeopleWriteThem(String text, String expected) {
+        assertThat(DurationSyntax.parse(text)).isEqualTo(Duration.parse(expected));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"512,512", "16KiB,16384", "1MiB,1048576", "2GiB,2147483648"})
+    void sizesAsPeopleWriteThem(String text, long expected) {
+        assertThat(SizeSyntax.parse(text)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"10", "1.5s", "s", "10 s", "-1s", "10S", "1w"})
+    void notDurations(String text) {
+        assertThat(DurationSyntax.parse(text)).isNull();
+    }
+}
