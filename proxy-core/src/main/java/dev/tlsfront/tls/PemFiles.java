@@ -12,7 +12,10 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -66,13 +69,22 @@ public final class PemFiles {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
                 PEMParser parser = new PEMParser(reader)) {
             Object object;
+            ASN1ObjectIdentifier curve = null;
             while ((object = parser.readObject()) != null) {
+                if (object instanceof ASN1ObjectIdentifier oid) {
+                    curve = oid;  // an "EC PARAMETERS" block naming the curve of the key that follows
+                }
                 if (object instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);
                 }
                 if (object instanceof PEMKeyPair pair) {
-                    // SEC1's public key field is optional; only the private part is needed.
-                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
+                    // SEC1's public key and curve fields are optional; the curve may come from EC PARAMETERS.
+                    PrivateKeyInfo info = pair.getPrivateKeyInfo();
+                    if (info.getPrivateKeyAlgorithm().getParameters() == null && curve != null) {
+                        info = new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve),
+                                info.parsePrivateKey());
+                    }
+                    return converter.getPrivateKey(info);
                 }
                 if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
                     char[] secret = password.orElseThrow(() -> needsPassword(file));
