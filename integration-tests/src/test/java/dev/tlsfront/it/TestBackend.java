@@ -1,0 +1,129 @@
+package dev.tlsfront.it;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real HTTP/1.1 app server for the tests (the JDK's HttpServer on port 0):
+ * <ul>
+ *   <li>{@code /echo}: answers with what it received: method, path, headers;
+ *   <li>{@code /bytes?n=N[&chunked]}: N deterministic bytes, with Content-Length or chunked;
+ *   <li>{@code /sha256}: reads the body and answers with its length and SHA-256;
+ *   <li>{@code /status?code=N}: an empty answer with that status.
+ * </ul>
+ * It records the client port of every request, so tests can see connection reuse.
+ */
+final class TestBackend implements AutoCloseable {
+
+    final HttpServer server;
+    final List<Integer> clientPorts = new CopyOnWriteArrayList<>();
+    final Map<String, List<String>> lastHeaders = new ConcurrentHashMap<>();
+    final AtomicLong bytesSent = new AtomicLong();
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+
+    TestBackend() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        clientPorts.add(exchange.getRemoteAddress().getPort());
+        lastHeaders.clear();
+        exchange.getRequestHeaders().forEach((k, v) -> lastHeaders.put(k.toLowerCase(), List.copyOf(v)));
+        String path = exchange.getRequestURI().getPath();
+        String query = exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery();
+        try (exchange) {
+            switch (path) {
+                case "/bytes" -> sendBytes(exchange, query);
+                case "/sha256" -> digestBody(exchange);
+                case "/status" -> {
+                    exchange.getRequestBody().readAllBytes();
+                    int code = Integer.parseInt(query.replace("code=", ""));
+                    exchange.sendResponseHeaders(code, code == 204 || code == 304 ? -1 : 0);
+                }
+                default -> {
+                    exchange.getRequestBody().readAllBytes();
+                    StringBuilder text = new StringBuilder(exchange.getRequestMethod() + " " + exchange.getRequestURI() + "\n");
+                    exchange.getRequestHeaders().forEach((k, v) -> v.forEach(x -> text.append(k).append(": ").append(x).append('\n')));
+                    byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().set("Content-Type", "text/plain");
+                    boolean head = exchange.getRequestMethod().equals("HEAD");
+                    exchange.sendResponseHeaders(200, head ? -1 : body.length);
+                    if (!head) {
+                        exchange.getResponseBody().write(body);
+                    }
+                }
+            }
+        }
+    }
+
+    private void sendBytes(HttpExchange exchange, String query) throws IOException {
+        long n = 0;
+        boolean chunked = false;
+        for (String part : query.split("&")) {
+            if (part.startsWith("n=")) {
+                n = Long.parseLong(part.substring(2));
+            } else if (part.equals("chunked")) {
+                chunked = true;
+            }
+        }
+        exchange.sendResponseHeaders(200, chunked ? 0 : n);
+        try (OutputStream out = exchange.getResponseBody()) {
+            byte[] block = new byte[64 * 1024];
+            long sent = 0;
+            while (sent < n) {
+                int len = (int) Math.min(block.length, n - sent);
+                Pattern.fill(block, sent, len);
+                out.write(block, 0, len);
+                sent += len;
+                bytesSent.addAndGet(len);
+            }
+        }
+    }
+
+    private void digestBody(HttpExchange exchange) throws IOException {
+        MessageDigest sha = Pattern.sha256();
+        long length = 0;
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] buffer = new byte[64 * 1024];
+            int read;
+            while ((read = in.read(buffer)) > 0) {
+                sha.update(buffer, 0, read);
+                length += read;
+            }
+        }
+        byte[] body = (length + " " + HexFormat.of().formatHex(sha.digest())).getBytes(StandardCharsets.US_ASCII);
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.tlsfront.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** What the TLS listener allows, as openssl s_client sees it; and SNI certificate choice. */
+class TlsListenerTest {
+
+    @TempDir
+    static Path dir;
+    static TestBackend backend;
+    static RunningProxy proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        backend = new TestBackend();
+        TestCertificate first = TestCertificate.create(dir, "a.test", "localhost");
+        TestCertificate second = TestCertificate.create(dir, "b.test", "*.wild.test");
+        proxy = RunningProxy.start("""
+                hosts: [a.test, b.test, localhost]
+                http: { listen: "127.0.0.1:0" }
+                https:
+                  listen: "127.0.0.1:0"
+                  certificates: [%s, %s]
+                backend: { url: "%s" }
+                """.formatted(first.yamlEntry(), second.yamlEntry(), backend.url()), dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        proxy.close();
+        backend.close();
+    }
+
+    private Command sClient(String... options) {
+        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-brief", "-connect",
+                "127.0.0.1:" + proxy.httpsPort()));
+        command.addAll(List.of(options));
+        return Command.run(command);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-tls1_2", "-tls1_3"})
+    void tls12And13AreAccepted(String version) {
+        Command result = sClient(version, "-servername", "a.test");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("Protocol version: TLSv1." + version.charAt(version.length() - 1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-tls1", "-tls1_1"})
+    void tls10And11AreRefused(String version) {
+        // SECLEVEL=0 lets this openssl offer the old versions at all; the server must still refuse.
+        Command result = sClient(version, "-cipher", "DEFAULT:@SECLEVEL=0", "-servername", "a.test");
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(result.output()).doesNotContain("Protocol version: TLSv1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"AES128-GCM-SHA256", "AES256-SHA", "ECDHE-RSA-AES128-SHA", "ECDHE-ECDSA-AES128-SHA256",
+        "DHE-RSA-AES128-GCM-SHA256"})
+    void nonForwardSecretAndCbcCiphersAreRefused(String cipher) {
+        Command result = sClient("-tls1_2", "-cipher", cipher, "-servername", "a.test");
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(result.output()).doesNotContain("Ciphersuite:");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305"})
+    void forwardSecretAeadCiphersAreAccepted(String cipher) {
+        Command result = sClient("-tls1_2", "-cipher", cipher, "-servername", "a.test");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("Ciphersuite: " + cipher);
+    }
+
+    @Test
+    void sniPicksTheCertificateThatNamesTheHost() {
+        assertThat(sClient("-servername", "b.test").output()).contains("CN = b.test");
+        assertThat(sClient("-servername", "x.wild.test").output()).contains("CN = b.test");
+        assertThat(sClient("-servername", "a.test").output()).contains("CN = a.test");
+    }
+
+    @Test
+    void clientWithoutSniGetsTheFirstCertificate() {
+        assertThat(sClient("-noservername").output()).contains("CN = a.test");
+    }
+
+    @Test
+    void alpnSelectsHttp11() {
+        Command result = Command.run("openssl", "s_client", "-connect", "127.0.0.1:" + proxy.httpsPort(),
+                "-alpn", "h2,http/1.1", "-servername", "a.test");
+        assertThat(result.output()).contains("ALPN protocol: http/1.1");
+    }
+}
