@@ -1,0 +1,119 @@
+package dev.tlsfront.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A failing backend gives 502 or 504, or a closed connection: never a response that looks complete. */
+class BackendFaultsTest {
+
+    @TempDir
+    static Path dir;
+    static TestCertificate certificate;
+    static HttpClient client;
+
+    @BeforeAll
+    static void certificate() {
+        certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
+        client = RunningProxy.client(certificate);
+    }
+
+    private RunningProxy proxyInFrontOf(String url, String responseTimeout) throws Exception {
+        return RunningProxy.start(RunningProxy.yaml(certificate, url, "").replace("response_timeout: 5s",
+                "response_timeout: " + responseTimeout), dir);
+    }
+
+    @Test
+    void backendRefusingConnectionsGives502() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();  // nothing listens here once closed
+        }
+        try (RunningProxy proxy = proxyInFrontOf("http://127.0.0.1:" + closedPort, "5s")) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(proxy.https("/")).build(),
+                    BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(502);
+            assertThat(response.body()).isEqualTo("502 Bad Gateway\n");
+            // The connection stays usable: the next request is answered too.
+            assertThat(client.send(HttpRequest.newBuilder(proxy.https("/")).build(), BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(502);
+        }
+    }
+
+    @Test
+    void silentBackendGives504AfterTheResponseTimeout() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (RawBackend silent = new RawBackend(socket -> {
+                    RawBackend.readHead(socket);
+                    release.await(30, TimeUnit.SECONDS);
+                });
+                RunningProxy proxy = proxyInFrontOf(silent.url(), "700ms")) {
+            long start = System.nanoTime();
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(proxy.https("/slow")).build(),
+                    BodyHandlers.ofString());
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+            assertThat(response.statusCode()).isEqualTo(504);
+            assertThat(elapsedMs).isGreaterThanOrEqualTo(700);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void backendClosingWithoutAnswerGives502() throws Exception {
+        try (RawBackend rude = new RawBackend(RawBackend::readHead);
+                RunningProxy proxy = proxyInFrontOf(rude.url(), "5s")) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(proxy.https("/")).build(),
+                    BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(502);
+        }
+    }
+
+    @Test
+    void backendDyingMidBodyClosesTheClientConnection() throws Exception {
+        try (RawBackend dying = new RawBackend(socket -> {
+                    RawBackend.readHead(socket);
+                    socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n" + "x".repeat(5000))
+                            .getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                });
+                RunningProxy proxy = proxyInFrontOf(dying.url(), "5s")) {
+            HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(proxy.https("/")).build(),
+                    BodyHandlers.ofInputStream());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThatThrownBy(() -> response.body().readAllBytes()).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void backendDyingMidChunkedBodyClosesTheClientConnectionWithoutTheLastChunk() throws Exception {
+        try (RawBackend dying = new RawBackend(socket -> {
+                    RawBackend.readHead(socket);
+                    socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            + "5\r\nhello\r\n").getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                });
+                RunningProxy proxy = proxyInFrontOf(dying.url(), "5s")) {
+            Command curl = Command.run("curl", "-sk", "--max-time", "10", proxy.https("/").toString());
+            // curl exit 18: "transfer closed with outstanding read data remaining"
+            assertThat(curl.exitCode()).isEqualTo(18);
+            assertThat(curl.output()).isEqualTo("hello");
+        }
+    }
+}
