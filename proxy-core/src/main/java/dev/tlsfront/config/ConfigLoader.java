@@ -115,6 +115,7 @@ public final class ConfigLoader {
                 return List.of();
             }
             LinkedHashSet<String> hosts = new LinkedHashSet<>();
+            int problemsBefore = problems.size();
             for (ConfigNode.Scalar host : root.scalars("hosts", "host names such as example.com")) {
                 if (HostName.isValid(host.text())) {
                     hosts.add(HostName.normalize(host.text()));
@@ -122,6 +123,9 @@ public final class ConfigLoader {
                     root.problem(host.position(), "hosts", "'" + host.text()
                             + "' (expected: a host name such as example.com, or an IP address)");
                 }
+            }
+            if (hosts.isEmpty() && problems.size() == problemsBefore) {
+                root.problem("hosts", "empty (expected: at least one host name, e.g. hosts: [example.com])");
             }
             return List.copyOf(hosts);
         }

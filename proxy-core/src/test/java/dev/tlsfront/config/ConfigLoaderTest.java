@@ -169,6 +169,12 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void emptyHostsIsRejected() {
+        assertThat(problems(MINIMAL.replace("hosts: [example.com]", "hosts: []"))).containsExactly(
+                "tlsfront.yaml:1:8: hosts: empty (expected: at least one host name, e.g. hosts: [example.com])");
+    }
+
+    @Test
     void wrongTypesNameWhatWasFound() {
         assertThat(problems("""
                 hosts: { name: example.com }

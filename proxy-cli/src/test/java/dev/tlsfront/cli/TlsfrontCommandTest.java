@@ -1,0 +1,114 @@
+package dev.tlsfront.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tlsfront.tls.SelfSignedCertificates;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TlsfrontCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return TlsfrontCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    }
+
+    /** The shipped template, with its certificate paths pointed at a certificate made for the test. */
+    private Path templateWithTestCertificate(Instant issued) throws Exception {
+        var generated = SelfSignedCertificates.generate(List.of("example.com", "www.example.com"), issued);
+        Path certs = Files.createDirectories(dir.resolve("example.com"));
+        Files.writeString(certs.resolve("fullchain.pem"), generated.certificatePem());
+        Files.writeString(certs.resolve("privkey.pem"), generated.privateKeyPem());
+        String template = Files.readString(Path.of("..", "conf", "tlsfront.yaml"));
+        assertThat(template).contains("/etc/tlsfront/example.com/");
+        Path config = dir.resolve("tlsfront.yaml");
+        Files.writeString(config, template.replace("/etc/tlsfront/example.com/", certs + "/"));
+        return config;
+    }
+
+    @Test
+    void checkAcceptsTheTemplateAndPrintsTheCertificate() throws Exception {
+        Path config = templateWithTestCertificate(Instant.now());
+
+        assertThat(run("check", "-c", config.toString())).isZero();
+        assertThat(out.toString())
+                .contains("hosts: example.com, www.example.com (canonical: example.com)")
+                .contains("https: listen 0.0.0.0:443, profile intermediate, protocols TLSv1.3 TLSv1.2")
+                .contains("backend: http://127.0.0.1:8000")
+                .containsPattern("certificate: example.com, www.example.com \\(EC, expires 20\\d\\d-")
+                .endsWith("ok\n");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void checkWarnsAboutACertificateExpiringWithinTwoWeeks() throws Exception {
+        Path config = templateWithTestCertificate(Instant.now().minus(Duration.ofDays(360)));
+
+        assertThat(run("check", "-c", config.toString())).isZero();
+        assertThat(err.toString()).containsPattern("warning: .*fullchain.pem expires in [45] days");
+    }
+
+    @Test
+    void checkRejectsABrokenFileWithPositionsAndExit78() throws Exception {
+        Path config = dir.resolve("broken.yaml");
+        Files.writeString(config, "hosts: [example.com]\nhttps:\n  tls: { profile: old }\n  certificates: []\n");
+
+        assertThat(run("check", "-c", config.toString())).isEqualTo(78);
+        assertThat(err.toString()).contains(config + ":3:19: https.tls.profile: 'old' (expected: intermediate or modern)");
+    }
+
+    @Test
+    void checkRejectsAKeyThatDoesNotMatch() throws Exception {
+        Path config = templateWithTestCertificate(Instant.now());
+        var other = SelfSignedCertificates.generate(List.of("other.test"), Instant.now());
+        Files.writeString(dir.resolve("example.com/privkey.pem"), other.privateKeyPem());
+
+        assertThat(run("check", "-c", config.toString())).isEqualTo(78);
+        assertThat(err.toString()).contains("the private key does not belong to the certificate");
+    }
+
+    @Test
+    void certSelfSignedWritesAUsableCertificate() throws Exception {
+        assertThat(run("cert", "self-signed", "--host", "dev.test", "--host", "127.0.0.1", "--out", dir.toString())).isZero();
+        assertThat(out.toString()).contains("dev.test, 127.0.0.1 (EC, expires");
+        assertThat(Files.readString(dir.resolve(SelfSignedCertificates.KEY_FILE))).startsWith("-----BEGIN PRIVATE KEY-----");
+    }
+
+    @Test
+    void usageErrorsExit64() {
+        assertThat(run("run", "--no-such-option")).isEqualTo(64);
+        assertThat(err.toString()).contains("Unknown option: '--no-such-option'");
+        assertThat(run("cert", "self-signed", "--host", "bad host!", "--out", dir.toString())).isEqualTo(64);
+    }
+
+    @Test
+    void helpListsTheCommandsAndExitCodes() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("run", "check", "cert", "78  configuration error");
+    }
+
+    @Test
+    void versionIsPrinted() {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString()).startsWith("tlsfront 0.");
+    }
+
+    @Test
+    void runWithABrokenFileExits78BeforeBinding() throws Exception {
+        Path config = dir.resolve("broken.yaml");
+        Files.writeString(config, "hosts: []\n");
+        assertThat(run("run", "-c", config.toString())).isEqualTo(78);
+    }
+}
