@@ -1,5 +1,6 @@
 package dev.tlsfront.server;
 
+import dev.tlsfront.config.ListenAddress;
 import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.forward.BackendPool;
 import dev.tlsfront.forward.DrainRequest;
@@ -51,13 +52,13 @@ public final class ProxyServer implements AutoCloseable {
         boolean started = false;
         try {
             BackendPool pool = new BackendPool(config.backend(), chosen.socketChannel());
-            this.httpsListener = bind(chosen, config.https().listen().toSocketAddress(), "https",
+            this.httpsListener = bind(chosen, config.https().listen(), "https",
                     new ServerBootstrap().childOption(ChannelOption.AUTO_READ, false)
                             .childHandler(new HttpsChannelInitializer(this.tls::get, pool, httpsConnections)));
             int httpsPort = config.http().redirect().httpsPort() > 0 ? config.http().redirect().httpsPort()
                     : ((InetSocketAddress) httpsListener.localAddress()).getPort();
             RedirectTarget target = new RedirectTarget(config.hosts(), config.http().redirect(), httpsPort);
-            this.httpListener = bind(chosen, config.http().listen().toSocketAddress(), "http",
+            this.httpListener = bind(chosen, config.http().listen(), "http",
                     new ServerBootstrap().childHandler(
                             new HttpChannelInitializer(target, config.http().acmeWebroot(), httpConnections)));
             started = true;
@@ -77,17 +78,18 @@ public final class ProxyServer implements AutoCloseable {
         return new ProxyServer(config, tls);
     }
 
-    private Channel bind(Transport chosen, InetSocketAddress address, String what, ServerBootstrap bootstrap)
+    private Channel bind(Transport chosen, ListenAddress address, String what, ServerBootstrap bootstrap)
             throws BindFailure {
         var future = bootstrap.group(group)
                 .channel(chosen.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .bind(address)
+                .bind(address.toSocketAddress())
                 .awaitUninterruptibly();
         if (!future.isSuccess()) {
-            throw new BindFailure(what + " listener: cannot bind " + address + ": " + future.cause().getMessage(),
+            String why = future.cause().getMessage().replaceFirst("^bind\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "");
+            throw new BindFailure(what + " listener: cannot bind " + address + ": " + why,
                     future.cause());
         }
         return future.channel();

@@ -1,0 +1,106 @@
+package dev.tlsfront.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code tlsfront run} daemon as a real process: the embedded default, and SIGTERM draining. */
+class DaemonTest {
+
+    @TempDir
+    Path state;
+
+    @Test
+    void embeddedDefaultServesHttpsInFrontOfTheBackendWithASelfSignedCertificate() throws Exception {
+        try (TestBackend backend = new TestBackend();
+                TlsfrontProcess tlsfront = TlsfrontProcess.start(Map.of(
+                        // The embedded default reads these, so the test can bind port 0 instead of 8443/8080.
+                        "TLSFRONT_HTTPS_LISTEN", "127.0.0.1:0",
+                        "TLSFRONT_HTTP_LISTEN", "127.0.0.1:0",
+                        "TLSFRONT_BACKEND", backend.url(),
+                        "XDG_STATE_HOME", state.toString()), "run")) {
+            Path cert = state.resolve("tlsfront/self-signed-cert.pem");
+            assertThat(tlsfront.output())
+                    .contains("made a self-signed certificate for localhost, 127.0.0.1 in " + state.resolve("tlsfront"))
+                    .containsPattern("certificate localhost, 127.0.0.1 \\(EC, expires .*, SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}\\) from "
+                            + java.util.regex.Pattern.quote(cert.toString()));
+
+            Command curl = Command.run("curl", "-s", "-i", "--max-time", "10", "--cacert", cert.toString(),
+                    "https://localhost:" + tlsfront.httpsPort + "/echo");
+            assertThat(curl.output()).startsWith("HTTP/1.1 200 OK").contains("GET /echo");
+
+            Command redirect = Command.run("curl", "-s", "-i", "--max-time", "10",
+                    "http://localhost:" + tlsfront.httpPort + "/x");
+            assertThat(redirect.output()).startsWith("HTTP/1.1 301")
+                    .containsIgnoringCase("location: https://localhost:" + tlsfront.httpsPort + "/x");
+
+            assertThat(tlsfront.terminate(Duration.ofSeconds(20))).isZero();
+        }
+    }
+
+    @Test
+    void sigtermLetsTheInFlightRequestFinishThenExitsZero() throws Exception {
+        CountDownLatch requestArrived = new CountDownLatch(1);
+        try (RawBackend slow = new RawBackend(socket -> {
+                    RawBackend.readHead(socket);
+                    requestArrived.countDown();
+                    Thread.sleep(1500);
+                    socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    Thread.sleep(500);
+                });
+                TlsfrontProcess tlsfront = TlsfrontProcess.start(Map.of(
+                        "TLSFRONT_HTTPS_LISTEN", "127.0.0.1:0",
+                        "TLSFRONT_HTTP_LISTEN", "127.0.0.1:0",
+                        "TLSFRONT_BACKEND", slow.url(),
+                        "XDG_STATE_HOME", state.toString()), "run")) {
+            TestCertificate trusted = new TestCertificate(null, null, dev.tlsfront.tls.PemFiles.readCertificates(
+                    state.resolve("tlsfront/self-signed-cert.pem")).get(0));
+            HttpClient client = RunningProxy.client(trusted);
+            CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
+                    HttpRequest.newBuilder(URI.create("https://localhost:" + tlsfront.httpsPort + "/slow")).build(),
+                    BodyHandlers.ofString());
+            assertThat(requestArrived.await(10, TimeUnit.SECONDS)).isTrue();
+
+            int exit = tlsfront.terminate(Duration.ofSeconds(20));
+
+            HttpResponse<String> response = inFlight.get(10, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("done");
+            assertThat(response.headers().firstValue("connection")).contains("close");
+            assertThat(exit).isZero();
+            assertThat(tlsfront.output()).contains("stopping: draining in-flight requests").contains("stopped\n");
+        }
+    }
+
+    @Test
+    void bindFailureExits74() throws Exception {
+        try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Path config = state.resolve("taken.yaml");
+            Files.writeString(config, """
+                    hosts: [localhost]
+                    http: { listen: "127.0.0.1:0" }
+                    https: { listen: "127.0.0.1:%d", self_signed: true, self_signed_dir: "%s" }
+                    """.formatted(taken.getLocalPort(), state));
+            Command result = Command.run(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                    TlsfrontProcess.jar().toString(), "run", "-c", config.toString());
+            assertThat(result.exitCode()).as(result.output()).isEqualTo(74);
+            assertThat(result.output()).contains("https listener: cannot bind 127.0.0.1:" + taken.getLocalPort() + ": ").contains("Address already in use");
+        }
+    }
+}
