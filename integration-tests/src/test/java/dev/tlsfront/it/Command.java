@@ -13,9 +13,29 @@ record Command(int exitCode, String output) {
     }
 
     static Command run(List<String> args) {
+        return run(args, null);
+    }
+
+    /** Runs with {@code input} written to standard input line by line, a little apart (null: no input). */
+    static Command run(List<String> args, List<String> input) {
         try {
-            Process process = new ProcessBuilder(args).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            ProcessBuilder builder = new ProcessBuilder(args).redirectErrorStream(true);
+            if (input == null) {
+                builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            }
+            Process process = builder.start();
+            if (input != null) {
+                try (var stdin = process.getOutputStream()) {
+                    for (String line : input) {
+                        Thread.sleep(300);  // interactive programs (s_client) act on what they read once connected
+                        stdin.write(line.getBytes(StandardCharsets.UTF_8));
+                        stdin.flush();
+                    }
+                    Thread.sleep(300);
+                } catch (IOException e) {
+                    // the program exited early; its output says why
+                }
+            }
             byte[] out = process.getInputStream().readAllBytes();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -25,12 +25,18 @@ class TlsListenerTest {
         backend = new TestBackend();
         TestCertificate first = TestCertificate.create(dir, "a.test", "localhost");
         TestCertificate second = TestCertificate.create(dir, "b.test", "*.wild.test");
+        // An RSA certificate and key as openssl writes them, next to the ECDSA ones made in Java.
+        Command rsa = Command.run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", "/CN=rsa.test", "-addext", "subjectAltName=DNS:rsa.test",
+                "-keyout", dir.resolve("rsa-key.pem").toString(), "-out", dir.resolve("rsa-cert.pem").toString());
+        assertThat(rsa.exitCode()).as(rsa.output()).isZero();
         proxy = RunningProxy.start("""
                 hosts: [a.test, b.test, localhost]
                 http: { listen: "127.0.0.1:0" }
                 https:
                   listen: "127.0.0.1:0"
-                  certificates: [%s, %s]
+                  certificates: [%s, %s, { cert: rsa-cert.pem, key: rsa-key.pem }]
+                  tls: { handshake_timeout: 700ms }
                 backend: { url: "%s" }
                 """.formatted(first.yamlEntry(), second.yamlEntry(), backend.url()), dir);
     }
@@ -90,8 +96,47 @@ class TlsListenerTest {
     }
 
     @Test
+    void rsaCertificateIsServedForItsName() {
+        Command result = sClient("-servername", "rsa.test", "-tls1_2");
+        assertThat(result.output()).contains("CN = rsa.test").contains("Ciphersuite: ECDHE-RSA-AES128-GCM-SHA256");
+    }
+
+    @Test
     void clientWithoutSniGetsTheFirstCertificate() {
         assertThat(sClient("-noservername").output()).contains("CN = a.test");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--tlsv1.2", "--tlsv1.3"})
+    void secondConnectionResumesTheSession(String version) {
+        // curl keeps the session of the first connection and offers it on the second.
+        Command curl = Command.run("curl", "-sk", "-v", version, "--tls-max", version.substring(6),
+                "--resolve", "a.test:" + proxy.httpsPort() + ":127.0.0.1", "-H", "Connection: close",
+                "-o", "/dev/null", "-o", "/dev/null", "https://a.test:" + proxy.httpsPort() + "/",
+                "https://a.test:" + proxy.httpsPort() + "/");
+        assertThat(curl.output()).contains("re-using session");
+        assertThat(curl.output().split("TLS handshake, Server hello", -1)).hasSize(3);
+        // Only the first, full handshake sends the certificate.
+        assertThat(curl.output().split("TLS handshake, Certificate \\(11\\)", -1)).hasSize(2);
+    }
+
+    @Test
+    void clientInitiatedRenegotiationIsRefused() {
+        // "R" on its own line makes s_client renegotiate.
+        Command result = Command.run(List.of("openssl", "s_client", "-tls1_2", "-connect",
+                "127.0.0.1:" + proxy.httpsPort(), "-servername", "a.test"), List.of("R\n"));
+        assertThat(result.output()).contains("RENEGOTIATING").contains("no renegotiation");
+    }
+
+    @Test
+    void silentClientIsDisconnectedAtTheHandshakeTimeout() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", proxy.httpsPort())) {
+            socket.setSoTimeout(10_000);
+            long start = System.nanoTime();
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            assertThat(elapsedMs).isBetween(600L, 5000L);
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -110,6 +111,11 @@ public final class ServerTls {
                         SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT,
                         ApplicationProtocolNames.HTTP_1_1))
                 .build();
+        if (context.sessionContext() instanceof OpenSslSessionContext sessions) {
+            // Netty turns session tickets off unless keys are set; TLS 1.3 resumes only by ticket.
+            // With no keys given, BoringSSL makes its own and rotates them.
+            sessions.setTicketKeys();
+        }
         return new LoadedCertificate(source.cert(), CertificateInfo.of(chain.get(0)), context);
     }
 
