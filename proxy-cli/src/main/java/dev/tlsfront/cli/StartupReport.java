@@ -9,13 +9,14 @@ import org.slf4j.Logger;
 final class StartupReport {
     private StartupReport() {}
 
+    /** Certificates first: the "serving" line comes last, once everything is ready. */
     static void log(Logger log, ProxyServer server, String source) {
-        log.info("tlsfront {} serving https://{} in front of {} ({} transport, {} TLS); http://{} redirects to it; config: {}",
-                VersionProvider.version(), address(server.httpsAddress()), server.config().backend().url(),
-                server.transport(), ServerTls.PROVIDER, address(server.httpAddress()), source);
         for (var certificate : server.tls().certificates()) {
             log.info("certificate {} from {}", certificate.info(), certificate.file());
         }
+        log.info("tlsfront {} serving https://{} in front of {} ({} transport, {} TLS); http://{} redirects to it; config: {}",
+                VersionProvider.version(), address(server.httpsAddress()), server.config().backend().url(),
+                server.transport(), ServerTls.PROVIDER, address(server.httpAddress()), source);
     }
 
     static String address(InetSocketAddress address) {
