@@ -3,13 +3,11 @@ package dev.tlsfront.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tlsfront.config.HttpListenerConfig.RedirectConfig;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import dev.tlsfront.testing.EmbeddedHttp;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,15 +35,10 @@ class AcmeChallengeHandlerTest {
     }
 
     private String get(String path) {
-        channel.writeInbound(Unpooled.copiedBuffer("GET " + path + " HTTP/1.1\r\nHost: example.com\r\n\r\n",
-                StandardCharsets.ISO_8859_1));
-        StringBuilder out = new StringBuilder();
-        ByteBuf buf;
-        while ((buf = channel.readOutbound()) != null) {
-            out.append(buf.toString(StandardCharsets.ISO_8859_1));
-            buf.release();
-        }
-        return out.toString();
+        return EmbeddedHttp.exchange(channel, "GET " + path + " HTTP/1.1
+Host: example.com
+
+");
     }
 
     @Test

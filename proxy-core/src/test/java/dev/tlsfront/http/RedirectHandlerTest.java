@@ -3,12 +3,10 @@ package dev.tlsfront.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tlsfront.config.HttpListenerConfig.RedirectConfig;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import dev.tlsfront.testing.EmbeddedHttp;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,14 +16,7 @@ class RedirectHandlerTest {
             new RedirectHandler(new RedirectTarget(List.of("example.com"), RedirectConfig.DEFAULT, 443)));
 
     private String exchange(String request) {
-        channel.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
-        StringBuilder out = new StringBuilder();
-        ByteBuf buf;
-        while ((buf = channel.readOutbound()) != null) {
-            out.append(buf.toString(StandardCharsets.ISO_8859_1));
-            buf.release();
-        }
-        return out.toString();
+        return EmbeddedHttp.exchange(channel, request);
     }
 
     @Test
