@@ -35,10 +35,7 @@ class AcmeChallengeHandlerTest {
     }
 
     private String get(String path) {
-        return EmbeddedHttp.exchange(channel, "GET " + path + " HTTP/1.1
-Host: example.com
-
-");
+        return EmbeddedHttp.exchange(channel, "GET " + path + " HTTP/1.1\r\nHost: example.com\r\n\r\n");
     }
 
     @Test
