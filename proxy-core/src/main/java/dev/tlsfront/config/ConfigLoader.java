@@ -98,14 +98,19 @@ public final class ConfigLoader {
         ProxyConfig bind(Section root) {
             List<String> hosts = hosts(root);
             HttpListenerConfig http = http(root.section("http"));
-            HttpsListenerConfig https = https(root.section("https"));
-            BackendConfig backend = backend(root.section("backend"));
+            Section httpsSection = root.section("https");
+            HttpsListenerConfig https = https(httpsSection);
+            Section backendSection = root.section("backend");
+            BackendConfig backend = backend(backendSection);
+            PolicyConfig policy = policy(httpsSection, backendSection);
+            httpsSection.rejectUnknown();
+            backendSection.rejectUnknown();
             ServerConfig server = server(root.section("server"));
             root.rejectUnknown();
             if (!problems.isEmpty()) {
                 return null;
             }
-            return new ProxyConfig(hosts, http, https, backend, server);
+            return new ProxyConfig(hosts, http, https, backend, server, policy);
         }
 
         private List<String> hosts(Section root) {
@@ -169,7 +174,6 @@ public final class ConfigLoader {
                 https.problem("certificates", "empty (expected: at least one { cert: FILE, key: FILE })");
             }
             TlsConfig tls = tls(https.section("tls"));
-            https.rejectUnknown();
             if (certificates.isEmpty() && selfSignedDir.isEmpty()) {
                 selfSignedDir = Optional.of(dir);  // placeholder; the problem above already fails the load
             }
@@ -269,9 +273,61 @@ public final class ConfigLoader {
             var idle = pool.duration("idle_timeout", BackendConfig.DEFAULT_POOL_IDLE_TIMEOUT);
             int maxIdle = pool.integer("max_idle", BackendConfig.DEFAULT_POOL_MAX_IDLE, 0, 100_000);
             pool.rejectUnknown();
-            backend.rejectUnknown();
             String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
             return new BackendConfig(host, url.getPort() < 0 ? 80 : url.getPort(), connect, response, idle, maxIdle);
+        }
+
+        /** The policy keys: hsts, cookies, upgrade_insecure_requests and response_headers under https; trusted_proxies and forwarded under backend. */
+        private PolicyConfig policy(Section https, Section backend) {
+            Section hsts = https.section("hsts");
+            var maxAge = hsts.value("max_age", PolicyConfig.Hsts.DEFAULT_MAX_AGE,
+                    "seconds, or a duration such as 730d (0 tells browsers to forget the policy)",
+                    text -> text.matches("\\d{1,12}") ? java.time.Duration.ofSeconds(Long.parseLong(text)) : DurationSyntax.parse(text));
+            boolean subdomains = hsts.bool("include_subdomains", false);
+            boolean preload = hsts.bool("preload", false);
+            if (preload && !subdomains) {
+                hsts.problem("preload", "true without include_subdomains: true (expected: both, as the preload list requires)");
+                preload = false;
+            } else if (preload && maxAge.compareTo(PolicyConfig.Hsts.PRELOAD_MIN_MAX_AGE) < 0) {
+                hsts.problem("preload", "true with max_age " + maxAge.toSeconds()
+                        + " (expected: max_age of at least 31536000 seconds, one year, as the preload list requires)");
+                preload = false;
+            }
+            hsts.rejectUnknown();
+
+            Section cookies = https.section("cookies");
+            boolean httpOnly = cookies.bool("http_only", false);
+            String sameSite = cookies.choice("same_site", ordered("", "", "lax", "Lax", "strict", "Strict", "none", "None"), "");
+            cookies.rejectUnknown();
+
+            boolean upgrade = https.bool("upgrade_insecure_requests", false);
+            Map<String, String> headers = new LinkedHashMap<>();
+            Section extra = https.section("response_headers");
+            for (String name : extra.keys()) {
+                String value = extra.string(name, "");
+                if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                    extra.problem(name, "not a header name (expected: letters, digits and -)");
+                } else if (!value.matches("[\\x20-\\x7E\\t]*")) {
+                    extra.problem(name, "'" + value + "' (expected: visible ASCII, no line breaks)");
+                } else {
+                    headers.put(name, value);
+                }
+            }
+
+            List<Cidr> trusted = new ArrayList<>();
+            for (ConfigNode.Scalar entry : backend.scalars("trusted_proxies", "IP networks such as 10.0.0.0/8")) {
+                Cidr cidr = Cidr.parse(entry.text());
+                if (cidr == null) {
+                    backend.problem(entry.position(), "trusted_proxies", "'" + entry.text()
+                            + "' (expected: an IP address or network such as 10.0.0.0/8 or 2001:db8::/32)");
+                } else {
+                    trusted.add(cidr);
+                }
+            }
+            boolean forwarded = backend.bool("forwarded", false);
+            return new PolicyConfig(new PolicyConfig.Hsts(maxAge, subdomains, preload),
+                    new PolicyConfig.Cookies(httpOnly, Optional.of(sameSite).filter(v -> !v.isEmpty())),
+                    upgrade, headers, trusted, forwarded);
         }
 
         private ServerConfig server(Section server) {

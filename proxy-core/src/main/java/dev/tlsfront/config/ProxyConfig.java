@@ -12,9 +12,10 @@ import java.util.Objects;
  * @param https the TLS listener
  * @param backend the app
  * @param server process-wide settings
+ * @param policy the HTTPS-only policies applied to what passes through
  */
-public record ProxyConfig(
-        List<String> hosts, HttpListenerConfig http, HttpsListenerConfig https, BackendConfig backend, ServerConfig server) {
+public record ProxyConfig(List<String> hosts, HttpListenerConfig http, HttpsListenerConfig https, BackendConfig backend,
+        ServerConfig server, PolicyConfig policy) {
 
     public ProxyConfig {
         hosts = List.copyOf(hosts);
@@ -30,6 +31,7 @@ public record ProxyConfig(
         Objects.requireNonNull(https, "https");
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(policy, "policy");
     }
 
     /** The first host: where redirects go when the request's Host is not one of {@link #hosts()}. */

@@ -182,6 +182,12 @@ final class Section {
         return out;
     }
 
+    /** Every key of this mapping, all marked as asked for (for mappings whose keys are data, not settings). */
+    List<String> keys() {
+        known.addAll(node.entries().keySet());
+        return List.copyOf(node.entries().keySet());
+    }
+
     /** Where {@code key}'s value was written, or this section's position when it is absent. */
     Position positionOf(String key) {
         Entry entry = node.entries().get(key);

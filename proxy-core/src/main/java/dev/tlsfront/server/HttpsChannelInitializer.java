@@ -2,10 +2,16 @@ package dev.tlsfront.server;
 
 import dev.tlsfront.forward.BackendPool;
 import dev.tlsfront.forward.ProxyFrontendHandler;
+import dev.tlsfront.http.ForwardedHeadersHandler;
 import dev.tlsfront.http.HopByHopHeadersHandler;
+import dev.tlsfront.http.HttpsPolicies;
+import dev.tlsfront.http.LocationRewriteHandler;
+import dev.tlsfront.http.SecureCookiesHandler;
+import dev.tlsfront.http.UpgradeInsecureRequestsHandler;
 import dev.tlsfront.tls.ServerTls;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -15,37 +21,50 @@ import io.netty.handler.flow.FlowControlHandler;
 import java.util.function.Supplier;
 
 /**
- * The TLS listener's pipeline, in data-path order:
+ * The TLS listener's pipeline, in data-path order (requests go down the list, responses come back up):
  *
  * <ol>
  *   <li>{@value #TLS}: reads the ClientHello, picks the certificate by SNI, then becomes the SslHandler;
  *   <li>{@value #CODEC}: HTTP/1.1 decoding and encoding;
+ *   <li>{@value #HSTS}: one Strict-Transport-Security on every response, whoever made it;
  *   <li>{@value #FLOW}: hands on one decoded message per read, so body pieces and pipelined requests
  *       are read only as fast as the backend takes them;
  *   <li>{@value #KEEP_ALIVE}: closes the connection after a response when either side asked to;
  *   <li>{@value #EXPECT}: answers {@code Expect: 100-continue} and removes it;
  *   <li>{@value #HOP_BY_HOP}: removes connection-specific request headers;
+ *   <li>{@value #FORWARDED}: replaces client-sent forwarding headers with X-Forwarded-Proto/For/Host/Port;
+ *   <li>{@value #COOKIES}: adds Secure to the backend's cookies;
+ *   <li>{@value #LOCATION}: rewrites the backend's {@code http://} URLs of this site to {@code https://};
+ *   <li>{@value #RESPONSE_HEADERS} (when configured): the operator's extra response headers;
+ *   <li>{@value #UPGRADE_INSECURE} (when configured): CSP {@code upgrade-insecure-requests};
  *   <li>{@value #PROXY}: forwards to the backend and relays the response.
  * </ol>
- *
- * Responses, including the proxy's own, travel back through the same handlers in reverse.
  */
 final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
 
     static final String TLS = "tls";
     static final String CODEC = "http-codec";
+    static final String HSTS = "hsts";
     static final String FLOW = "flow-control";
     static final String KEEP_ALIVE = "keep-alive";
     static final String EXPECT = "expect-continue";
     static final String HOP_BY_HOP = "hop-by-hop";
+    static final String FORWARDED = "forwarded-headers";
+    static final String COOKIES = "secure-cookies";
+    static final String LOCATION = "location-rewrite";
+    static final String RESPONSE_HEADERS = "response-headers";
+    static final String UPGRADE_INSECURE = "upgrade-insecure-requests";
     static final String PROXY = "proxy";
 
     private final Supplier<ServerTls> tls;
+    private final Supplier<HttpsPolicies> policies;
     private final BackendPool pool;
     private final ChannelGroup channels;
 
-    HttpsChannelInitializer(Supplier<ServerTls> tls, BackendPool pool, ChannelGroup channels) {
+    HttpsChannelInitializer(Supplier<ServerTls> tls, Supplier<HttpsPolicies> policies, BackendPool pool,
+            ChannelGroup channels) {
         this.tls = tls;
+        this.policies = policies;
         this.pool = pool;
         this.channels = channels;
     }
@@ -53,16 +72,25 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         channels.add(ch);
-        ch.pipeline()
+        HttpsPolicies policy = policies.get();
+        ChannelPipeline pipeline = ch.pipeline()
                 .addLast(TLS, tls.get().newSniHandler())
                 .addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
                         .setMaxInitialLineLength(8192)
                         .setMaxHeaderSize(32 * 1024)
                         .setMaxChunkSize(64 * 1024)))
+                .addLast(HSTS, policy.hsts())
                 .addLast(FLOW, new FlowControlHandler())
                 .addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler())
                 .addLast(EXPECT, new HttpServerExpectContinueHandler())
                 .addLast(HOP_BY_HOP, HopByHopHeadersHandler.INSTANCE)
-                .addLast(PROXY, new ProxyFrontendHandler(pool));
+                .addLast(FORWARDED, new ForwardedHeadersHandler(policy.forwarded()))
+                .addLast(COOKIES, new SecureCookiesHandler(policy.cookies()))
+                .addLast(LOCATION, new LocationRewriteHandler(policy.locations()));
+        policy.responseHeaders().ifPresent(handler -> pipeline.addLast(RESPONSE_HEADERS, handler));
+        if (policy.upgradeInsecureRequests()) {
+            pipeline.addLast(UPGRADE_INSECURE, UpgradeInsecureRequestsHandler.INSTANCE);
+        }
+        pipeline.addLast(PROXY, new ProxyFrontendHandler(pool));
     }
 }

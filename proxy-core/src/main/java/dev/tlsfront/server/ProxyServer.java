@@ -4,6 +4,7 @@ import dev.tlsfront.config.ListenAddress;
 import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.forward.BackendPool;
 import dev.tlsfront.forward.DrainRequest;
+import dev.tlsfront.http.HttpsPolicies;
 import dev.tlsfront.http.RedirectTarget;
 import dev.tlsfront.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
@@ -32,6 +33,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxyConfig config;
     private final EventLoopGroup group;
     private final AtomicReference<ServerTls> tls;
+    private final AtomicReference<HttpsPolicies> policies = new AtomicReference<>();
     private final ChannelGroup httpsConnections = new DefaultChannelGroup("https", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup httpConnections = new DefaultChannelGroup("http", GlobalEventExecutor.INSTANCE);
     private final Channel httpsListener;
@@ -52,15 +54,21 @@ public final class ProxyServer implements AutoCloseable {
         boolean started = false;
         try {
             BackendPool pool = new BackendPool(config.backend(), chosen.socketChannel());
+            // The TLS listener accepts only once its policies, which need both bound ports, exist.
             this.httpsListener = bind(chosen, config.https().listen(), "https",
-                    new ServerBootstrap().childOption(ChannelOption.AUTO_READ, false)
-                            .childHandler(new HttpsChannelInitializer(this.tls::get, pool, httpsConnections)));
-            int httpsPort = config.http().redirect().httpsPort() > 0 ? config.http().redirect().httpsPort()
-                    : ((InetSocketAddress) httpsListener.localAddress()).getPort();
-            RedirectTarget target = new RedirectTarget(config.hosts(), config.http().redirect(), httpsPort);
+                    new ServerBootstrap().option(ChannelOption.AUTO_READ, false)
+                            .childOption(ChannelOption.AUTO_READ, false)
+                            .childHandler(new HttpsChannelInitializer(this.tls::get, policies::get, pool,
+                                    httpsConnections)));
+            int tlsPort = ((InetSocketAddress) httpsListener.localAddress()).getPort();
+            int publicHttpsPort = config.http().redirect().httpsPort() > 0 ? config.http().redirect().httpsPort() : tlsPort;
+            RedirectTarget target = new RedirectTarget(config.hosts(), config.http().redirect(), publicHttpsPort);
             this.httpListener = bind(chosen, config.http().listen(), "http",
                     new ServerBootstrap().childHandler(
                             new HttpChannelInitializer(target, config.http().acmeWebroot(), httpConnections)));
+            policies.set(HttpsPolicies.of(config, ((InetSocketAddress) httpListener.localAddress()).getPort(), tlsPort,
+                    publicHttpsPort));
+            httpsListener.config().setAutoRead(true);
             started = true;
         } finally {
             if (!started) {

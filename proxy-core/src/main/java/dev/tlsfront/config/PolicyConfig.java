@@ -1,0 +1,75 @@
+package dev.tlsfront.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The HTTPS-only policies, all on by default; the settings only tune them.
+ *
+ * @param hsts the Strict-Transport-Security header sent on every HTTPS response
+ * @param cookies what is added to the backend's Set-Cookie headers (Secure always)
+ * @param upgradeInsecureRequests add the CSP directive {@code upgrade-insecure-requests}
+ * @param responseHeaders headers set on every HTTPS response (replacing the backend's)
+ * @param trustedProxies peers whose X-Forwarded-For chain is kept (tlsfront behind a load balancer)
+ * @param forwarded also send the RFC 7239 {@code Forwarded} header
+ */
+public record PolicyConfig(Hsts hsts, Cookies cookies, boolean upgradeInsecureRequests,
+        Map<String, String> responseHeaders, List<Cidr> trustedProxies, boolean forwarded) {
+
+    public static final PolicyConfig DEFAULT = new PolicyConfig(Hsts.DEFAULT, Cookies.DEFAULT, false, Map.of(),
+            List.of(), false);
+
+    public PolicyConfig {
+        Objects.requireNonNull(hsts, "hsts");
+        Objects.requireNonNull(cookies, "cookies");
+        responseHeaders = Map.copyOf(responseHeaders);
+        trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    /**
+     * Strict-Transport-Security (RFC 6797).
+     *
+     * @param maxAge how long browsers must use HTTPS only; zero tells them to forget (the emergency switch)
+     * @param includeSubdomains the policy covers every subdomain too
+     * @param preload the site asks to be on browsers' built-in list (needs both of the above)
+     */
+    public record Hsts(Duration maxAge, boolean includeSubdomains, boolean preload) {
+        /** Two years, as Mozilla's guidelines recommend. */
+        public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(63_072_000);
+        /** The least the preload list accepts. */
+        public static final Duration PRELOAD_MIN_MAX_AGE = Duration.ofSeconds(31_536_000);
+        public static final Hsts DEFAULT = new Hsts(DEFAULT_MAX_AGE, false, false);
+
+        public Hsts {
+            if (maxAge.isNegative()) {
+                throw new IllegalArgumentException("max_age: " + maxAge + " (expected: 0 or more)");
+            }
+            if (preload && (!includeSubdomains || maxAge.compareTo(PRELOAD_MIN_MAX_AGE) < 0)) {
+                throw new IllegalArgumentException("preload needs include_subdomains and max_age of a year or more");
+            }
+        }
+
+        /** The header value, e.g. {@code max-age=63072000; includeSubDomains; preload}. */
+        public String headerValue() {
+            return "max-age=" + maxAge.toSeconds() + (includeSubdomains ? "; includeSubDomains" : "")
+                    + (preload ? "; preload" : "");
+        }
+    }
+
+    /**
+     * What is added to every Set-Cookie from the backend, when the cookie lacks it.
+     *
+     * @param httpOnly add HttpOnly
+     * @param sameSite add SameSite with this value ({@code Lax}, {@code Strict} or {@code None})
+     */
+    public record Cookies(boolean httpOnly, Optional<String> sameSite) {
+        public static final Cookies DEFAULT = new Cookies(false, Optional.empty());
+
+        public Cookies {
+            Objects.requireNonNull(sameSite, "sameSite");
+        }
+    }
+}

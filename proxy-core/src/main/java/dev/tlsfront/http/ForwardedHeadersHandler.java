@@ -1,0 +1,27 @@
+package dev.tlsfront.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetSocketAddress;
+
+/**
+ * Replaces every client-sent forwarding header of a request with tlsfront's own, so the backend
+ * sees {@code X-Forwarded-Proto: https} and the real client address (see {@link ForwardedHeaders}).
+ */
+public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter {
+
+    private final ForwardedHeaders rule;
+
+    public ForwardedHeadersHandler(ForwardedHeaders rule) {
+        this.rule = rule;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request && ctx.channel().remoteAddress() instanceof InetSocketAddress peer) {
+            rule.apply(request.headers(), peer.getAddress());
+        }
+        ctx.fireChannelRead(msg);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.tlsfront.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Adds {@code Secure} (and the configured attributes) to every Set-Cookie of a response (see {@link SecureCookies}). */
+public final class SecureCookiesHandler extends ChannelOutboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(SecureCookiesHandler.class);
+
+    private final SecureCookies rule;
+
+    public SecureCookiesHandler(SecureCookies rule) {
+        this.rule = rule;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof HttpResponse response && response.headers().contains(HttpHeaderNames.SET_COOKIE)) {
+            rewrite(response.headers());
+        }
+        ctx.write(msg, promise);
+    }
+
+    private void rewrite(HttpHeaders headers) {
+        List<String> lines = headers.getAll(HttpHeaderNames.SET_COOKIE);
+        boolean changed = false;
+        String[] rewritten = new String[lines.size()];
+        for (int i = 0; i < rewritten.length; i++) {
+            String line = lines.get(i);
+            rewritten[i] = rule.rewrite(line);
+            changed |= rewritten[i] != line;
+            String problem = SecureCookies.hostPrefixProblem(line);
+            if (problem != null) {
+                log.warn("the backend sets a cookie browsers will reject: {}", problem);
+            }
+        }
+        if (changed) {
+            // Each cookie stays its own Set-Cookie line, in order (RFC 6265bis §3: never folded).
+            headers.remove(HttpHeaderNames.SET_COOKIE);
+            for (String line : rewritten) {
+                headers.add(HttpHeaderNames.SET_COOKIE, line);
+            }
+        }
+    }
+}
