@@ -14,7 +14,7 @@ public record Cidr(byte[] network, int prefix) {
     }
 
     /** Parses {@code ADDRESS[/PREFIX]} written with an IP literal; null when it is not one. */
-    static Cidr parse(String text) {
+    public static Cidr parse(String text) {
         int slash = text.indexOf('/');
         String address = slash < 0 ? text : text.substring(0, slash);
         if (!address.matches("[0-9A-Fa-f:.]+") || address.indexOf('.') < 0 && address.indexOf(':') < 0) {

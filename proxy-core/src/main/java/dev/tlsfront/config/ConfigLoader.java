@@ -297,7 +297,7 @@ public final class ConfigLoader {
 
             Section cookies = https.section("cookies");
             boolean httpOnly = cookies.bool("http_only", false);
-            String sameSite = cookies.choice("same_site", ordered("", "", "lax", "Lax", "strict", "Strict", "none", "None"), "");
+            String sameSite = cookies.choice("same_site", ordered("lax", "Lax", "strict", "Strict", "none", "None"), "");
             cookies.rejectUnknown();
 
             boolean upgrade = https.bool("upgrade_insecure_requests", false);

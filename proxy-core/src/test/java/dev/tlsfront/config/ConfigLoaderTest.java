@@ -169,6 +169,63 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void policiesAreOnByDefault() throws ConfigException {
+        PolicyConfig policy = parse(MINIMAL).policy();
+        assertThat(policy.hsts().headerValue()).isEqualTo("max-age=63072000");
+        assertThat(policy.cookies()).isEqualTo(PolicyConfig.Cookies.DEFAULT);
+        assertThat(policy.trustedProxies()).isEmpty();
+        assertThat(policy.forwarded()).isFalse();
+    }
+
+    @Test
+    void policySettingsAreRead() throws ConfigException {
+        PolicyConfig policy = parse(MINIMAL + """
+                  hsts: { max_age: 365d, include_subdomains: true, preload: true }
+                  cookies: { http_only: true, same_site: strict }
+                  upgrade_insecure_requests: true
+                  response_headers: { X-Content-Type-Options: nosniff, Referrer-Policy: same-origin }
+                backend:
+                  trusted_proxies: [10.0.0.0/8, "2001:db8::/32", 192.0.2.1]
+                  forwarded: true
+                """).policy();
+
+        assertThat(policy.hsts().headerValue()).isEqualTo("max-age=31536000; includeSubDomains; preload");
+        assertThat(policy.cookies()).isEqualTo(new PolicyConfig.Cookies(true, java.util.Optional.of("Strict")));
+        assertThat(policy.upgradeInsecureRequests()).isTrue();
+        assertThat(policy.responseHeaders()).containsEntry("Referrer-Policy", "same-origin").hasSize(2);
+        assertThat(policy.trustedProxies()).extracting(Cidr::toString)
+                .containsExactly("10.0.0.0/8", "2001:db8:0:0:0:0:0:0/32", "192.0.2.1/32");
+        assertThat(policy.forwarded()).isTrue();
+    }
+
+    @Test
+    void hstsMaxAgeInSecondsAndTheEmergencySwitch() throws ConfigException {
+        assertThat(parse(MINIMAL + "  hsts: { max_age: 300 }\n").policy().hsts().headerValue()).isEqualTo("max-age=300");
+        assertThat(parse(MINIMAL + "  hsts: { max_age: 0 }\n").policy().hsts().headerValue()).isEqualTo("max-age=0");
+    }
+
+    @Test
+    void preloadNeedsSubdomainsAndAYear() {
+        assertThat(problems(MINIMAL + "  hsts: { preload: true }\n")).containsExactly(
+                "tlsfront.yaml:5:20: https.hsts.preload: true without include_subdomains: true (expected: both, as the preload list requires)");
+        assertThat(problems(MINIMAL + "  hsts: { max_age: 30d, include_subdomains: true, preload: true }\n")).containsExactly(
+                "tlsfront.yaml:5:60: https.hsts.preload: true with max_age 2592000 (expected: max_age of at least 31536000 seconds, one year, as the preload list requires)");
+    }
+
+    @Test
+    void badPolicyValuesAreExplained() {
+        assertThat(problems(MINIMAL + """
+                  cookies: { same_site: sometimes }
+                  response_headers: { "Bad Name": x }
+                backend: { trusted_proxies: [10.0.0.0/33, example.com] }
+                """)).containsExactly(
+                "tlsfront.yaml:5:25: https.cookies.same_site: 'sometimes' (expected: one of lax, strict, none)",
+                "tlsfront.yaml:6:35: https.response_headers.Bad Name: not a header name (expected: letters, digits and -)",
+                "tlsfront.yaml:7:30: backend.trusted_proxies: '10.0.0.0/33' (expected: an IP address or network such as 10.0.0.0/8 or 2001:db8::/32)",
+                "tlsfront.yaml:7:43: backend.trusted_proxies: 'example.com' (expected: an IP address or network such as 10.0.0.0/8 or 2001:db8::/32)");
+    }
+
+    @Test
     void emptyHostsIsRejected() {
         assertThat(problems(MINIMAL.replace("hosts: [example.com]", "hosts: []"))).containsExactly(
                 "tlsfront.yaml:1:8: hosts: empty (expected: at least one host name, e.g. hosts: [example.com])");
