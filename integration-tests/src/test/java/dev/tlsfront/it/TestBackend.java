@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code /echo}: answers with what it received: method, path, headers;
  *   <li>{@code /bytes?n=N[&chunked]}: N deterministic bytes, with Content-Length or chunked;
  *   <li>{@code /sha256}: reads the body and answers with its length and SHA-256;
- *   <li>{@code /status?code=N}: an empty answer with that status.
+ *   <li>{@code /status?code=N}: an empty answer with that status;
+ *   <li>{@code /respond?status=N&h=Name:value&h=...}: that status with those response headers.
  * </ul>
  * It records the client port of every request, so tests can see connection reuse.
  */
@@ -60,6 +61,7 @@ final class TestBackend implements AutoCloseable {
             switch (path) {
                 case "/bytes" -> sendBytes(exchange, query);
                 case "/sha256" -> digestBody(exchange);
+                case "/respond" -> respond(exchange, query);
                 case "/status" -> {
                     exchange.getRequestBody().readAllBytes();
                     int code = Integer.parseInt(query.replace("code=", ""));
@@ -79,6 +81,21 @@ final class TestBackend implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static void respond(HttpExchange exchange, String query) throws IOException {
+        exchange.getRequestBody().readAllBytes();
+        int status = 200;
+        for (String part : query.split("&")) {
+            String value = java.net.URLDecoder.decode(part.substring(part.indexOf('=') + 1), StandardCharsets.UTF_8);
+            if (part.startsWith("status=")) {
+                status = Integer.parseInt(value);
+            } else if (part.startsWith("h=")) {
+                int colon = value.indexOf(':');
+                exchange.getResponseHeaders().add(value.substring(0, colon).strip(), value.substring(colon + 1).strip());
+            }
+        }
+        exchange.sendResponseHeaders(status, status == 304 || status == 204 ? -1 : 0);
     }
 
     private void sendBytes(HttpExchange exchange, String query) throws IOException {
