@@ -1,0 +1,91 @@
+package dev.tlsfront.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.CookieManager;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real Django app under gunicorn, not configured for proxies, behind tlsfront: it must behave as a
+ * correct HTTPS-only site without a line of change.
+ */
+class DjangoAppTest {
+
+    @TempDir
+    static Path dir;
+    static Gunicorn django;
+    static RunningProxy proxy;
+    static TestCertificate certificate;
+
+    @BeforeAll
+    static void start() throws Exception {
+        django = new Gunicorn();
+        certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
+        proxy = RunningProxy.start(RunningProxy.yaml(certificate, django.url(), ""), dir);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        proxy.close();
+        django.close();
+    }
+
+    private static HttpClient browser() {
+        return HttpClient.newBuilder().sslContext(certificate.trustingContext()).cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @Test
+    void formPostRedirectsToHttpsAndTheSessionAndCsrfCookiesAreSecure() throws Exception {
+        HttpClient browser = browser();
+        HttpResponse<String> form = browser.send(HttpRequest.newBuilder(proxy.https("/form/")).build(), BodyHandlers.ofString());
+        assertThat(form.statusCode()).isEqualTo(200);
+        assertThat(form.headers().allValues("set-cookie")).singleElement().asString()
+                .startsWith("csrftoken=").endsWith("; Secure");
+        Matcher token = java.util.regex.Pattern.compile("name=\"csrfmiddlewaretoken\" value=\"([^\"]+)\"").matcher(form.body());
+        assertThat(token.find()).isTrue();
+
+        HttpResponse<String> posted = browser.send(HttpRequest.newBuilder(proxy.https("/form/"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(BodyPublishers.ofString("csrfmiddlewaretoken=" + token.group(1) + "&name=alice")).build(),
+                BodyHandlers.ofString());
+
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(302);
+        // Django built http://localhost:PORT/done/ (it believes it is on plain HTTP); tlsfront fixed it.
+        assertThat(posted.headers().firstValue("location")).contains("https://localhost:" + proxy.httpsPort() + "/done/");
+        assertThat(posted.headers().allValues("set-cookie")).anySatisfy(cookie ->
+                assertThat(cookie).startsWith("sessionid=").endsWith("; Secure"));
+        assertThat(posted.headers().firstValue("strict-transport-security")).contains("max-age=63072000");
+
+        HttpResponse<String> done = browser.send(HttpRequest.newBuilder(
+                java.net.URI.create(posted.headers().firstValue("location").orElseThrow())).build(), BodyHandlers.ofString());
+        assertThat(done.body()).isEqualTo("hello alice");
+    }
+
+    @Test
+    void theAppSeesHttpsAndTheRealClientAndNothingSpoofed() {
+        Command curl = Command.run("curl", "-sk", "--max-time", "10",
+                "-H", "X-Forwarded-For: 6.6.6.6", "-H", "X_Forwarded_For: 7.7.7.7", "-H", "X-Forwarded-Proto: http",
+                "-H", "X_Forwarded_Proto: http", "-H", "X-Forwarded-Host: evil.example", "-H", "X-Real-IP: 8.8.8.8",
+                "-H", "X-Forwarded-Ssl: off", "-H", "X-Forwarded-Protocol: http", "-H", "Forwarded: for=9.9.9.9",
+                proxy.https("/meta/").toString());
+        String meta = curl.output();
+
+        assertThat(meta).contains("\"HTTP_X_FORWARDED_PROTO\": \"https\"", "\"HTTP_X_FORWARDED_FOR\": \"127.0.0.1\"",
+                "\"HTTP_X_FORWARDED_HOST\": \"localhost:" + proxy.httpsPort() + "\"",
+                "\"HTTP_X_FORWARDED_PORT\": \"" + proxy.httpsPort() + "\"");
+        assertThat(meta).doesNotContain("6.6.6.6", "7.7.7.7", "evil.example", "8.8.8.8", "9.9.9.9",
+                "HTTP_X_REAL_IP", "HTTP_X_FORWARDED_SSL", "HTTP_X_FORWARDED_PROTOCOL", "HTTP_FORWARDED\"");
+    }
+}
