@@ -14,9 +14,23 @@ import java.util.Objects;
  * @param poolIdleTimeout how long an idle pooled connection is kept; below the app server's own
  *     keep-alive timeout (Node's is 5 s), so that the proxy, not the app, closes idle connections
  * @param poolMaxIdle idle connections kept per event loop
+ * @param requestBuffering which request bodies are read whole before forwarding (with Content-Length)
+ * @param requestBufferMemory a buffered body up to this size stays in memory, beyond it in a temporary file
  */
-public record BackendConfig(
-        String host, int port, Duration connectTimeout, Duration responseTimeout, Duration poolIdleTimeout, int poolMaxIdle) {
+public record BackendConfig(String host, int port, Duration connectTimeout, Duration responseTimeout,
+        Duration poolIdleTimeout, int poolMaxIdle, RequestBuffering requestBuffering, long requestBufferMemory) {
+
+    /** Which request bodies are buffered before forwarding. */
+    public enum RequestBuffering {
+        /** Stream every body as it arrives. */
+        OFF,
+        /** Buffer chunked bodies only (WSGI servers read a chunked body as empty); stream the others. */
+        CHUNKED,
+        /** Buffer every body: the app is never held by a slow upload. */
+        ALL
+    }
+
+    public static final long DEFAULT_REQUEST_BUFFER_MEMORY = 1 << 20;
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
@@ -33,11 +47,12 @@ public record BackendConfig(
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(responseTimeout, "responseTimeout");
         Objects.requireNonNull(poolIdleTimeout, "poolIdleTimeout");
+        Objects.requireNonNull(requestBuffering, "requestBuffering");
     }
 
     public static BackendConfig of(String host, int port) {
         return new BackendConfig(host, port, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT,
-                DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE);
+                DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE, RequestBuffering.CHUNKED, DEFAULT_REQUEST_BUFFER_MEMORY);
     }
 
     /** The backend as a URL, for logs and error messages. */

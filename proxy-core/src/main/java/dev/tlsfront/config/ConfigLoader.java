@@ -106,11 +106,12 @@ public final class ConfigLoader {
             httpsSection.rejectUnknown();
             backendSection.rejectUnknown();
             ServerConfig server = server(root.section("server"));
+            LimitsConfig limits = limits(root.section("limits"));
             root.rejectUnknown();
             if (!problems.isEmpty()) {
                 return null;
             }
-            return new ProxyConfig(hosts, http, https, backend, server, policy);
+            return new ProxyConfig(hosts, http, https, backend, server, policy, limits);
         }
 
         private List<String> hosts(Section root) {
@@ -273,8 +274,13 @@ public final class ConfigLoader {
             var idle = pool.duration("idle_timeout", BackendConfig.DEFAULT_POOL_IDLE_TIMEOUT);
             int maxIdle = pool.integer("max_idle", BackendConfig.DEFAULT_POOL_MAX_IDLE, 0, 100_000);
             pool.rejectUnknown();
+            var buffering = backend.choice("request_buffering", ordered("chunked", BackendConfig.RequestBuffering.CHUNKED,
+                    "off", BackendConfig.RequestBuffering.OFF, "all", BackendConfig.RequestBuffering.ALL),
+                    BackendConfig.RequestBuffering.CHUNKED);
+            long bufferMemory = backend.size("request_buffer_memory", BackendConfig.DEFAULT_REQUEST_BUFFER_MEMORY);
             String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
-            return new BackendConfig(host, url.getPort() < 0 ? 80 : url.getPort(), connect, response, idle, maxIdle);
+            return new BackendConfig(host, url.getPort() < 0 ? 80 : url.getPort(), connect, response, idle, maxIdle,
+                    buffering, bufferMemory);
         }
 
         /** The policy keys: hsts, cookies, upgrade_insecure_requests and response_headers under https; trusted_proxies and forwarded under backend. */
@@ -330,6 +336,21 @@ public final class ConfigLoader {
                     upgrade, headers, trusted, forwarded);
         }
 
+        private LimitsConfig limits(Section limits) {
+            LimitsConfig d = LimitsConfig.DEFAULT;
+            int line = (int) Math.min(Integer.MAX_VALUE, limits.value("max_request_line", (long) d.maxRequestLine(),
+                    "a size from 64 bytes to 1MiB such as 8KiB", t -> within(SizeSyntax.parse(t), 64, 1 << 20)));
+            int block = (int) Math.min(Integer.MAX_VALUE, limits.value("max_header_block", (long) d.maxHeaderBlock(),
+                    "a size from 256 bytes to 1MiB such as 32KiB", t -> within(SizeSyntax.parse(t), 256, 1 << 20)));
+            int fields = limits.integer("max_header_fields", d.maxHeaderFields(), 1, 10_000);
+            long body = limits.size("max_body_size", d.maxBodySize());
+            var header = limits.duration("header_timeout", d.headerTimeout());
+            var keepAlive = limits.duration("keepalive_timeout", d.keepAliveTimeout());
+            int connections = limits.integer("max_connections", d.maxConnections(), 0, 10_000_000);
+            limits.rejectUnknown();
+            return new LimitsConfig(line, block, fields, body, header, keepAlive, connections);
+        }
+
         private ServerConfig server(Section server) {
             int loops = server.integer("event_loops", 0, 0, 1024);
             var drain = server.duration("drain_timeout", ServerConfig.DEFAULT_DRAIN_TIMEOUT);
@@ -337,6 +358,10 @@ public final class ConfigLoader {
             server.rejectUnknown();
             return new ServerConfig(loops, drain, level);
         }
+    }
+
+    private static Long within(Long value, long min, long max) {
+        return value == null || value < min || value > max ? null : value;
     }
 
     private static URI backendUrl(String text) {

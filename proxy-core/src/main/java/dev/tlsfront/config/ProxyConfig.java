@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param backend the app
  * @param server process-wide settings
  * @param policy the HTTPS-only policies applied to what passes through
+ * @param limits limits and timeouts for what clients send
  */
 public record ProxyConfig(List<String> hosts, HttpListenerConfig http, HttpsListenerConfig https, BackendConfig backend,
-        ServerConfig server, PolicyConfig policy) {
+        ServerConfig server, PolicyConfig policy, LimitsConfig limits) {
 
     public ProxyConfig {
         hosts = List.copyOf(hosts);
@@ -32,6 +33,7 @@ public record ProxyConfig(List<String> hosts, HttpListenerConfig http, HttpsList
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(limits, "limits");
     }
 
     /** The first host: where redirects go when the request's Host is not one of {@link #hosts()}. */

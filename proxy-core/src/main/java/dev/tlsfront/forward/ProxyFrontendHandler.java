@@ -1,6 +1,7 @@
 package dev.tlsfront.forward;
 
 import dev.tlsfront.http.LocalResponse;
+import dev.tlsfront.http.MalformedRequest;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -106,8 +107,22 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
             startExchange(head);
             return;
         }
+        if (msg instanceof MalformedRequest || msg instanceof HttpContent bad && bad.decoderResult().isFailure()) {
+            // The body turned out malformed after its head was forwarded: the backend connection is
+            // out of step, so neither it nor the client connection may be used again.
+            ReferenceCountUtil.release(msg);
+            if (request != null) {
+                log.debug("{} {}: malformed request body; aborting the exchange", request.method(), request.uri());
+            }
+            abort();
+            return;
+        }
         if (msg instanceof HttpContent content && backend != null && !requestDone) {
             boolean last = content instanceof LastHttpContent;
+            if (last && !((LastHttpContent) content).trailingHeaders().isEmpty()) {
+                // Trailers are dropped, never merged into the headers the backend trusts.
+                ((LastHttpContent) content).trailingHeaders().clear();
+            }
             requestDone = last;
             backend.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             if (last) {

@@ -32,6 +32,8 @@ public final class RedirectHandler extends ChannelInboundHandlerAdapter {
         try {
             if (msg instanceof HttpRequest request) {
                 ctx.writeAndFlush(answer(ctx, request));
+            } else if (msg instanceof MalformedRequest bad) {
+                ctx.writeAndFlush(LocalResponse.of(ctx.alloc(), bad.status(), true));
             }
             // Anything else is a body piece of a request already answered: dropped.
         } finally {

@@ -1,12 +1,13 @@
 package dev.tlsfront.server;
 
+import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.http.AcmeChallengeHandler;
+import dev.tlsfront.http.RequestSyntaxHandler;
 import dev.tlsfront.http.RedirectHandler;
 import dev.tlsfront.http.RedirectTarget;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.Optional;
  * The plaintext listener's pipeline, in order; it never forwards anything:
  *
  * <ol>
+ *   <li>{@value #SYNTAX}: strict HTTP/1.1 syntax on the raw bytes, and the header deadline;
  *   <li>{@value #CODEC}: HTTP/1.1 decoding and encoding;
  *   <li>{@value #KEEP_ALIVE}: closes the connection after a response when either side asked to;
  *   <li>{@value #ACME} (only with {@code acme_webroot}): serves ACME HTTP-01 challenge files;
@@ -24,6 +26,7 @@ import java.util.Optional;
  */
 final class HttpChannelInitializer extends ChannelInitializer<Channel> {
 
+    static final String SYNTAX = "request-syntax";
     static final String CODEC = "http-codec";
     static final String KEEP_ALIVE = "keep-alive";
     static final String ACME = "acme-challenge";
@@ -32,8 +35,10 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
     private final RedirectTarget target;
     private final Optional<Path> acmeWebroot;
     private final ChannelGroup channels;
+    private final ProxyConfig config;
 
-    HttpChannelInitializer(RedirectTarget target, Optional<Path> acmeWebroot, ChannelGroup channels) {
+    HttpChannelInitializer(ProxyConfig config, RedirectTarget target, Optional<Path> acmeWebroot, ChannelGroup channels) {
+        this.config = config;
         this.target = target;
         this.acmeWebroot = acmeWebroot;
         this.channels = channels;
@@ -43,9 +48,9 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         channels.add(ch);
         ch.pipeline()
-                .addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
-                        .setMaxInitialLineLength(8192)
-                        .setMaxHeaderSize(32 * 1024)))
+                .addLast(SYNTAX, new RequestSyntaxHandler(HttpsChannelInitializer.limits(config),
+                        config.limits().headerTimeout().toMillis()))
+                .addLast(CODEC, new HttpServerCodec(HttpsChannelInitializer.decoderConfig(config)))
                 .addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());
         acmeWebroot.ifPresent(webroot -> ch.pipeline().addLast(ACME, new AcmeChallengeHandler(webroot)));
         ch.pipeline().addLast(REDIRECT, new RedirectHandler(target));

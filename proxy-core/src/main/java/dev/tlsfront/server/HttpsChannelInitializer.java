@@ -1,11 +1,17 @@
 package dev.tlsfront.server;
 
+import dev.tlsfront.config.ProxyConfig;
+import dev.tlsfront.config.BackendConfig.RequestBuffering;
 import dev.tlsfront.forward.BackendPool;
+import dev.tlsfront.forward.RequestBufferingHandler;
 import dev.tlsfront.forward.ProxyFrontendHandler;
 import dev.tlsfront.http.ForwardedHeadersHandler;
 import dev.tlsfront.http.HopByHopHeadersHandler;
 import dev.tlsfront.http.HttpsPolicies;
 import dev.tlsfront.http.LocationRewriteHandler;
+import dev.tlsfront.http.RequestSyntax;
+import dev.tlsfront.http.RequestSyntaxHandler;
+import dev.tlsfront.http.RequestValidationHandler;
 import dev.tlsfront.http.SecureCookiesHandler;
 import dev.tlsfront.http.UpgradeInsecureRequestsHandler;
 import dev.tlsfront.tls.ServerTls;
@@ -25,11 +31,13 @@ import java.util.function.Supplier;
  *
  * <ol>
  *   <li>{@value #TLS}: reads the ClientHello, picks the certificate by SNI, then becomes the SslHandler;
+ *   <li>{@value #SYNTAX}: strict HTTP/1.1 syntax and framing on the raw bytes, and the header deadline;
  *   <li>{@value #CODEC}: HTTP/1.1 decoding and encoding;
  *   <li>{@value #HSTS}: one Strict-Transport-Security on every response, whoever made it;
  *   <li>{@value #FLOW}: hands on one decoded message per read, so body pieces and pipelined requests
  *       are read only as fast as the backend takes them;
  *   <li>{@value #KEEP_ALIVE}: closes the connection after a response when either side asked to;
+ *   <li>{@value #VALIDATION}: answers what must not be forwarded (bad Host, target, expectation, size) with its 4xx;
  *   <li>{@value #EXPECT}: answers {@code Expect: 100-continue} and removes it;
  *   <li>{@value #HOP_BY_HOP}: removes connection-specific request headers;
  *   <li>{@value #FORWARDED}: replaces client-sent forwarding headers with X-Forwarded-Proto/For/Host/Port;
@@ -37,16 +45,20 @@ import java.util.function.Supplier;
  *   <li>{@value #LOCATION}: rewrites the backend's {@code http://} URLs of this site to {@code https://};
  *   <li>{@value #RESPONSE_HEADERS} (when configured): the operator's extra response headers;
  *   <li>{@value #UPGRADE_INSECURE} (when configured): CSP {@code upgrade-insecure-requests};
+ *   <li>{@value #BUFFERING}: reads chunked (or, configured so, all) request bodies whole, to forward them
+ *       with Content-Length;
  *   <li>{@value #PROXY}: forwards to the backend and relays the response.
  * </ol>
  */
 final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
 
     static final String TLS = "tls";
+    static final String SYNTAX = "request-syntax";
     static final String CODEC = "http-codec";
     static final String HSTS = "hsts";
     static final String FLOW = "flow-control";
     static final String KEEP_ALIVE = "keep-alive";
+    static final String VALIDATION = "request-validation";
     static final String EXPECT = "expect-continue";
     static final String HOP_BY_HOP = "hop-by-hop";
     static final String FORWARDED = "forwarded-headers";
@@ -54,15 +66,18 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
     static final String LOCATION = "location-rewrite";
     static final String RESPONSE_HEADERS = "response-headers";
     static final String UPGRADE_INSECURE = "upgrade-insecure-requests";
+    static final String BUFFERING = "request-buffering";
     static final String PROXY = "proxy";
 
     private final Supplier<ServerTls> tls;
     private final Supplier<HttpsPolicies> policies;
     private final BackendPool pool;
     private final ChannelGroup channels;
+    private final ProxyConfig config;
 
-    HttpsChannelInitializer(Supplier<ServerTls> tls, Supplier<HttpsPolicies> policies, BackendPool pool,
-            ChannelGroup channels) {
+    HttpsChannelInitializer(ProxyConfig config, Supplier<ServerTls> tls, Supplier<HttpsPolicies> policies,
+            BackendPool pool, ChannelGroup channels) {
+        this.config = config;
         this.tls = tls;
         this.policies = policies;
         this.pool = pool;
@@ -75,13 +90,12 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
         HttpsPolicies policy = policies.get();
         ChannelPipeline pipeline = ch.pipeline()
                 .addLast(TLS, tls.get().newSniHandler())
-                .addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
-                        .setMaxInitialLineLength(8192)
-                        .setMaxHeaderSize(32 * 1024)
-                        .setMaxChunkSize(64 * 1024)))
+                .addLast(SYNTAX, new RequestSyntaxHandler(limits(config), config.limits().headerTimeout().toMillis()))
+                .addLast(CODEC, new HttpServerCodec(decoderConfig(config)))
                 .addLast(HSTS, policy.hsts())
                 .addLast(FLOW, new FlowControlHandler())
                 .addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler())
+                .addLast(VALIDATION, new RequestValidationHandler(config.hosts(), config.limits().maxBodySize()))
                 .addLast(EXPECT, new HttpServerExpectContinueHandler())
                 .addLast(HOP_BY_HOP, HopByHopHeadersHandler.INSTANCE)
                 .addLast(FORWARDED, new ForwardedHeadersHandler(policy.forwarded()))
@@ -91,6 +105,28 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
         if (policy.upgradeInsecureRequests()) {
             pipeline.addLast(UPGRADE_INSECURE, UpgradeInsecureRequestsHandler.INSTANCE);
         }
+        if (config.backend().requestBuffering() != RequestBuffering.OFF) {
+            pipeline.addLast(BUFFERING, new RequestBufferingHandler(config.backend().requestBuffering(),
+                    config.backend().requestBufferMemory(), maxBufferedBody(config)));
+        }
         pipeline.addLast(PROXY, new ProxyFrontendHandler(pool));
+    }
+
+    /** The size limit of a buffered body: limits.max_body_size, or 1 GiB when that is unlimited. */
+    static long maxBufferedBody(ProxyConfig config) {
+        return config.limits().maxBodySize() > 0 ? config.limits().maxBodySize() : 1L << 30;
+    }
+
+    static RequestSyntax.Limits limits(ProxyConfig config) {
+        return new RequestSyntax.Limits(config.limits().maxRequestLine(), config.limits().maxHeaderBlock(),
+                config.limits().maxHeaderFields());
+    }
+
+    /** Netty's own limits sit above the syntax check's, which answers first with the precise status. */
+    static HttpDecoderConfig decoderConfig(ProxyConfig config) {
+        return new HttpDecoderConfig()
+                .setMaxInitialLineLength(2 * config.limits().maxRequestLine())
+                .setMaxHeaderSize(2 * (config.limits().maxHeaderBlock() + config.limits().maxRequestLine()))
+                .setMaxChunkSize(64 * 1024);
     }
 }

@@ -58,14 +58,14 @@ public final class ProxyServer implements AutoCloseable {
             this.httpsListener = bind(chosen, config.https().listen(), "https",
                     new ServerBootstrap().option(ChannelOption.AUTO_READ, false)
                             .childOption(ChannelOption.AUTO_READ, false)
-                            .childHandler(new HttpsChannelInitializer(this.tls::get, policies::get, pool,
+                            .childHandler(new HttpsChannelInitializer(config, this.tls::get, policies::get, pool,
                                     httpsConnections)));
             int tlsPort = ((InetSocketAddress) httpsListener.localAddress()).getPort();
             int publicHttpsPort = config.http().redirect().httpsPort() > 0 ? config.http().redirect().httpsPort() : tlsPort;
             RedirectTarget target = new RedirectTarget(config.hosts(), config.http().redirect(), publicHttpsPort);
             this.httpListener = bind(chosen, config.http().listen(), "http",
                     new ServerBootstrap().childHandler(
-                            new HttpChannelInitializer(target, config.http().acmeWebroot(), httpConnections)));
+                            new HttpChannelInitializer(config, target, config.http().acmeWebroot(), httpConnections)));
             policies.set(HttpsPolicies.of(config, ((InetSocketAddress) httpListener.localAddress()).getPort(), tlsPort,
                     publicHttpsPort));
             httpsListener.config().setAutoRead(true);
