@@ -74,6 +74,27 @@ class DjangoAppTest {
     }
 
     @Test
+    void aChunkedUploadReachesTheAppIntact() throws Exception {
+        long size = 16L << 20;
+        HttpResponse<String> response = browser().send(HttpRequest.newBuilder(proxy.https("/upload/"))
+                .POST(BodyPublishers.ofInputStream(() -> Pattern.stream(size))).build(), BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo(size + " " + Pattern.sha256Of(size));
+    }
+
+    @Test
+    void withoutBufferingGunicornHandsTheAppAnEmptyChunkedBody() throws Exception {
+        // Why request_buffering defaults to chunked: streamed through, the upload silently vanishes.
+        try (RunningProxy streaming = RunningProxy.start(RunningProxy.yaml(certificate, django.url(), "")
+                .replace("backend: {", "backend: { request_buffering: off,"), dir)) {
+            HttpResponse<String> response = browser().send(HttpRequest.newBuilder(streaming.https("/upload/"))
+                    .POST(BodyPublishers.ofInputStream(() -> Pattern.stream(1000))).build(), BodyHandlers.ofString());
+            assertThat(response.body()).startsWith("0 ");
+        }
+    }
+
+    @Test
     void theAppSeesHttpsAndTheRealClientAndNothingSpoofed() {
         Command curl = Command.run("curl", "-sk", "--max-time", "10",
                 "-H", "X-Forwarded-For: 6.6.6.6", "-H", "X_Forwarded_For: 7.7.7.7", "-H", "X-Forwarded-Proto: http",

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While it holds a body it answers the forwarder's reads itself, one piece per read, so the
  * forwarder never sees the next pipelined request early. The temporary file is deleted in every
- * outcome: forwarded, rejected, or the connection closing.
+ * outcome: forwarded, rejected, or the connection closing; on Linux it is unlinked as soon as it is
+ * opened ({@code DELETE_ON_CLOSE}), so not even a killed process leaves one behind.
  */
 public final class RequestBufferingHandler extends ChannelDuplexHandler {
 
