@@ -85,6 +85,29 @@ class BackendFaultsTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "Content-Length: 2\r\nContent-Length: 3\r\n",
+        "Content-Length: 2\r\nContent-Length: 2\r\n",
+        "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n",
+        "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+        "Content-Length: -2\r\n",
+        "Content-Length: 2x\r\n"})
+    void responseWithAmbiguousFramingGives502(String framing) throws Exception {
+        try (RawBackend ambiguous = new RawBackend(socket -> {
+                    RawBackend.readHead(socket);
+                    socket.getOutputStream().write(("HTTP/1.1 200 OK\r\n" + framing + "\r\nok\r\n0\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    socket.getInputStream().read();
+                });
+                RunningProxy proxy = proxyInFrontOf(ambiguous.url(), "5s")) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(proxy.https("/")).build(),
+                    BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(502);
+        }
+    }
+
     @Test
     void backendDyingMidBodyClosesTheClientConnection() throws Exception {
         try (RawBackend dying = new RawBackend(socket -> {

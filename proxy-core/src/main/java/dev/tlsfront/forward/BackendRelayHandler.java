@@ -4,6 +4,7 @@ import dev.tlsfront.http.HopByHopHeaders;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
@@ -70,6 +71,13 @@ final class BackendRelayHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
                 return;
             }
+            String framing = framingProblem(response);
+            if (framing != null) {
+                ReferenceCountUtil.release(msg);
+                owner.backendFailed(framing);
+                ctx.close();
+                return;
+            }
             int code = response.status().code();
             if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL && code != 101) {
                 interim = true;
@@ -97,6 +105,26 @@ final class BackendRelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ReferenceCountUtil.release(msg);
+    }
+
+    /**
+     * Null when the response's framing is unambiguous; otherwise why not (RFC 9112 §6.3: a proxy must
+     * not pass on a response whose length it cannot be sure of).
+     */
+    static String framingProblem(HttpResponse response) {
+        var headers = response.headers();
+        int lengths = headers.getAll(HttpHeaderNames.CONTENT_LENGTH).size();
+        boolean chunked = headers.contains(HttpHeaderNames.TRANSFER_ENCODING);
+        if (lengths > 1) {
+            return "sent several Content-Length fields";
+        }
+        if (lengths == 1 && chunked) {
+            return "sent both Content-Length and Transfer-Encoding";
+        }
+        if (chunked && headers.getAll(HttpHeaderNames.TRANSFER_ENCODING).size() > 1) {
+            return "sent several Transfer-Encoding fields";
+        }
+        return null;
     }
 
     @Override
