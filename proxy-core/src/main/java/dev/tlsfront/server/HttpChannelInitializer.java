@@ -2,12 +2,12 @@ package dev.tlsfront.server;
 
 import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.http.AcmeChallengeHandler;
+import dev.tlsfront.http.IdleConnectionHandler;
 import dev.tlsfront.http.RequestSyntaxHandler;
 import dev.tlsfront.http.RedirectHandler;
 import dev.tlsfront.http.RedirectTarget;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import java.nio.file.Path;
@@ -19,6 +19,7 @@ import java.util.Optional;
  * <ol>
  *   <li>{@value #SYNTAX}: strict HTTP/1.1 syntax on the raw bytes, and the header deadline;
  *   <li>{@value #CODEC}: HTTP/1.1 decoding and encoding;
+ *   <li>{@value #IDLE}: closes a keep-alive connection idle for {@code limits.keepalive_timeout};
  *   <li>{@value #KEEP_ALIVE}: closes the connection after a response when either side asked to;
  *   <li>{@value #ACME} (only with {@code acme_webroot}): serves ACME HTTP-01 challenge files;
  *   <li>{@value #REDIRECT}: answers everything else with a redirect to HTTPS.
@@ -28,29 +29,34 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
 
     static final String SYNTAX = "request-syntax";
     static final String CODEC = "http-codec";
+    static final String IDLE = "idle-timeout";
     static final String KEEP_ALIVE = "keep-alive";
     static final String ACME = "acme-challenge";
     static final String REDIRECT = "redirect";
 
     private final RedirectTarget target;
     private final Optional<Path> acmeWebroot;
-    private final ChannelGroup channels;
+    private final ConnectionLimit connections;
     private final ProxyConfig config;
 
-    HttpChannelInitializer(ProxyConfig config, RedirectTarget target, Optional<Path> acmeWebroot, ChannelGroup channels) {
+    HttpChannelInitializer(ProxyConfig config, RedirectTarget target, Optional<Path> acmeWebroot,
+            ConnectionLimit connections) {
         this.config = config;
         this.target = target;
         this.acmeWebroot = acmeWebroot;
-        this.channels = channels;
+        this.connections = connections;
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        channels.add(ch);
+        if (!connections.admit(ch)) {
+            return;
+        }
         ch.pipeline()
                 .addLast(SYNTAX, new RequestSyntaxHandler(HttpsChannelInitializer.limits(config),
                         config.limits().headerTimeout().toMillis()))
                 .addLast(CODEC, new HttpServerCodec(HttpsChannelInitializer.decoderConfig(config)))
+                .addLast(IDLE, new IdleConnectionHandler(config.limits().keepAliveTimeout().toMillis()))
                 .addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());
         acmeWebroot.ifPresent(webroot -> ch.pipeline().addLast(ACME, new AcmeChallengeHandler(webroot)));
         ch.pipeline().addLast(REDIRECT, new RedirectHandler(target));

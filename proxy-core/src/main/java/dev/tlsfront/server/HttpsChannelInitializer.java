@@ -8,6 +8,7 @@ import dev.tlsfront.forward.ProxyFrontendHandler;
 import dev.tlsfront.http.ForwardedHeadersHandler;
 import dev.tlsfront.http.HopByHopHeadersHandler;
 import dev.tlsfront.http.HttpsPolicies;
+import dev.tlsfront.http.IdleConnectionHandler;
 import dev.tlsfront.http.LocationRewriteHandler;
 import dev.tlsfront.http.RequestSyntax;
 import dev.tlsfront.http.RequestSyntaxHandler;
@@ -18,7 +19,6 @@ import dev.tlsfront.tls.ServerTls;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
@@ -36,6 +36,7 @@ import java.util.function.Supplier;
  *   <li>{@value #HSTS}: one Strict-Transport-Security on every response, whoever made it;
  *   <li>{@value #FLOW}: hands on one decoded message per read, so body pieces and pipelined requests
  *       are read only as fast as the backend takes them;
+ *   <li>{@value #IDLE}: closes a keep-alive connection idle for {@code limits.keepalive_timeout};
  *   <li>{@value #KEEP_ALIVE}: closes the connection after a response when either side asked to;
  *   <li>{@value #VALIDATION}: answers what must not be forwarded (bad Host, target, expectation, size) with its 4xx;
  *   <li>{@value #EXPECT}: answers {@code Expect: 100-continue} and removes it;
@@ -57,6 +58,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
     static final String CODEC = "http-codec";
     static final String HSTS = "hsts";
     static final String FLOW = "flow-control";
+    static final String IDLE = "idle-timeout";
     static final String KEEP_ALIVE = "keep-alive";
     static final String VALIDATION = "request-validation";
     static final String EXPECT = "expect-continue";
@@ -72,21 +74,23 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
     private final Supplier<ServerTls> tls;
     private final Supplier<HttpsPolicies> policies;
     private final BackendPool pool;
-    private final ChannelGroup channels;
+    private final ConnectionLimit connections;
     private final ProxyConfig config;
 
     HttpsChannelInitializer(ProxyConfig config, Supplier<ServerTls> tls, Supplier<HttpsPolicies> policies,
-            BackendPool pool, ChannelGroup channels) {
+            BackendPool pool, ConnectionLimit connections) {
         this.config = config;
         this.tls = tls;
         this.policies = policies;
         this.pool = pool;
-        this.channels = channels;
+        this.connections = connections;
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        channels.add(ch);
+        if (!connections.admit(ch)) {
+            return;
+        }
         HttpsPolicies policy = policies.get();
         ChannelPipeline pipeline = ch.pipeline()
                 .addLast(TLS, tls.get().newSniHandler())
@@ -94,6 +98,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
                 .addLast(CODEC, new HttpServerCodec(decoderConfig(config)))
                 .addLast(HSTS, policy.hsts())
                 .addLast(FLOW, new FlowControlHandler())
+                .addLast(IDLE, new IdleConnectionHandler(config.limits().keepAliveTimeout().toMillis()))
                 .addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler())
                 .addLast(VALIDATION, new RequestValidationHandler(config.hosts(), config.limits().maxBodySize()))
                 .addLast(EXPECT, new HttpServerExpectContinueHandler())

@@ -59,13 +59,14 @@ public final class ProxyServer implements AutoCloseable {
                     new ServerBootstrap().option(ChannelOption.AUTO_READ, false)
                             .childOption(ChannelOption.AUTO_READ, false)
                             .childHandler(new HttpsChannelInitializer(config, this.tls::get, policies::get, pool,
-                                    httpsConnections)));
+                                    new ConnectionLimit(httpsConnections, config.limits().maxConnections()))));
             int tlsPort = ((InetSocketAddress) httpsListener.localAddress()).getPort();
             int publicHttpsPort = config.http().redirect().httpsPort() > 0 ? config.http().redirect().httpsPort() : tlsPort;
             RedirectTarget target = new RedirectTarget(config.hosts(), config.http().redirect(), publicHttpsPort);
             this.httpListener = bind(chosen, config.http().listen(), "http",
                     new ServerBootstrap().childHandler(
-                            new HttpChannelInitializer(config, target, config.http().acmeWebroot(), httpConnections)));
+                            new HttpChannelInitializer(config, target, config.http().acmeWebroot(),
+                                    new ConnectionLimit(httpConnections, config.limits().maxConnections()))));
             policies.set(HttpsPolicies.of(config, ((InetSocketAddress) httpListener.localAddress()).getPort(), tlsPort,
                     publicHttpsPort));
             httpsListener.config().setAutoRead(true);
