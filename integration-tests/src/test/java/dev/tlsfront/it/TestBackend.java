@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code /bytes?n=N[&chunked]}: N deterministic bytes, with Content-Length or chunked;
  *   <li>{@code /sha256}: reads the body and answers with its length and SHA-256;
  *   <li>{@code /status?code=N}: an empty answer with that status;
+ *   <li>{@code /sleep?ms=N}: answers {@code slept} after N ms;
  *   <li>{@code /respond?status=N&h=Name:value&h=...}: that status with those response headers.
  * </ul>
  * It records the client port of every request, so tests can see connection reuse.
@@ -34,6 +35,7 @@ final class TestBackend implements AutoCloseable {
     final List<Integer> clientPorts = new CopyOnWriteArrayList<>();
     final Map<String, List<String>> lastHeaders = new ConcurrentHashMap<>();
     final AtomicLong bytesSent = new AtomicLong();
+    final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final ExecutorService executor = Executors.newCachedThreadPool();
 
     TestBackend() throws IOException {
@@ -62,6 +64,18 @@ final class TestBackend implements AutoCloseable {
                 case "/bytes" -> sendBytes(exchange, query);
                 case "/sha256" -> digestBody(exchange);
                 case "/respond" -> respond(exchange, query);
+                case "/sleep" -> {
+                    inFlight.incrementAndGet();
+                    try {
+                        Thread.sleep(Long.parseLong(query.replace("ms=", "")));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    byte[] body = "slept".getBytes(StandardCharsets.US_ASCII);
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                    inFlight.decrementAndGet();
+                }
                 case "/status" -> {
                     exchange.getRequestBody().readAllBytes();
                     int code = Integer.parseInt(query.replace("code=", ""));
