@@ -3,11 +3,15 @@ package dev.tlsfront.cli;
 import dev.tlsfront.config.ConfigException;
 import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.server.ProxyServer;
+import dev.tlsfront.server.Reloader;
 import dev.tlsfront.tls.ServerTls;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -20,11 +24,13 @@ import sun.misc.Signal;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Serve in the foreground, logging to stdout.",
             "SIGTERM or SIGINT: stop accepting, let in-flight requests finish (server.drain_timeout), exit 0.",
-            "SIGHUP: reload the certificates; a broken one is reported and the old ones are kept."},
+            "SIGHUP: reload the config and certificates; if anything fails to load, the old ones are kept.",
+            "Certificate and key files are also checked every 5 s and reloaded when replaced (certbot renewals)."},
         footer = {"", ExitCodes.HELP})
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger("tlsfront");
+    static final int CERTIFICATE_CHECK_SECONDS = 5;
 
     @Mixin
     ConfigOption config;
@@ -62,14 +68,24 @@ final class RunCommand implements Callable<Integer> {
         StartupReport.log(log, server, config.describe());
 
         CountDownLatch stop = new CountDownLatch(1);
+        Reloader reloader = new Reloader(server, config::load, Clock.systemUTC());
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
-        Signal.handle(new Signal("HUP"), s -> new CertificateReload(server, loaded, log).run());
+        Signal.handle(new Signal("HUP"), s -> reloader.reload());
+        // certbot renewals replace the files without telling anyone: look every few seconds.
+        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "certificate-watcher");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watcher.scheduleWithFixedDelay(reloader::reloadIfCertificatesChanged, CERTIFICATE_CHECK_SECONDS,
+                CERTIFICATE_CHECK_SECONDS, TimeUnit.SECONDS);
         try {
             stop.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        watcher.shutdownNow();
         log.info("stopping: draining in-flight requests for up to {} s", loaded.server().drainTimeout().toSeconds());
         boolean clean = server.drain(loaded.server().drainTimeout());
         log.info(clean ? "stopped" : "stopped at the drain deadline");

@@ -5,13 +5,11 @@ import dev.tlsfront.http.AcmeChallengeHandler;
 import dev.tlsfront.http.IdleConnectionHandler;
 import dev.tlsfront.http.RequestSyntaxHandler;
 import dev.tlsfront.http.RedirectHandler;
-import dev.tlsfront.http.RedirectTarget;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import java.nio.file.Path;
-import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The plaintext listener's pipeline, in order; it never forwards anything:
@@ -34,16 +32,11 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
     static final String ACME = "acme-challenge";
     static final String REDIRECT = "redirect";
 
-    private final RedirectTarget target;
-    private final Optional<Path> acmeWebroot;
+    private final Supplier<Generation> current;
     private final ConnectionLimit connections;
-    private final ProxyConfig config;
 
-    HttpChannelInitializer(ProxyConfig config, RedirectTarget target, Optional<Path> acmeWebroot,
-            ConnectionLimit connections) {
-        this.config = config;
-        this.target = target;
-        this.acmeWebroot = acmeWebroot;
+    HttpChannelInitializer(Supplier<Generation> current, ConnectionLimit connections) {
+        this.current = current;
         this.connections = connections;
     }
 
@@ -52,13 +45,15 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
         if (!connections.admit(ch)) {
             return;
         }
+        Generation generation = current.get();
+        ProxyConfig config = generation.config();
         ch.pipeline()
                 .addLast(SYNTAX, new RequestSyntaxHandler(HttpsChannelInitializer.limits(config),
                         config.limits().headerTimeout().toMillis()))
                 .addLast(CODEC, new HttpServerCodec(HttpsChannelInitializer.decoderConfig(config)))
                 .addLast(IDLE, new IdleConnectionHandler(config.limits().keepAliveTimeout().toMillis()))
                 .addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());
-        acmeWebroot.ifPresent(webroot -> ch.pipeline().addLast(ACME, new AcmeChallengeHandler(webroot)));
-        ch.pipeline().addLast(REDIRECT, new RedirectHandler(target));
+        config.http().acmeWebroot().ifPresent(webroot -> ch.pipeline().addLast(ACME, new AcmeChallengeHandler(webroot)));
+        ch.pipeline().addLast(REDIRECT, new RedirectHandler(generation.redirect()));
     }
 }

@@ -15,7 +15,6 @@ import dev.tlsfront.http.RequestSyntaxHandler;
 import dev.tlsfront.http.RequestValidationHandler;
 import dev.tlsfront.http.SecureCookiesHandler;
 import dev.tlsfront.http.UpgradeInsecureRequestsHandler;
-import dev.tlsfront.tls.ServerTls;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -71,17 +70,12 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
     static final String BUFFERING = "request-buffering";
     static final String PROXY = "proxy";
 
-    private final Supplier<ServerTls> tls;
-    private final Supplier<HttpsPolicies> policies;
+    private final Supplier<Generation> current;
     private final BackendPool pool;
     private final ConnectionLimit connections;
-    private final ProxyConfig config;
 
-    HttpsChannelInitializer(ProxyConfig config, Supplier<ServerTls> tls, Supplier<HttpsPolicies> policies,
-            BackendPool pool, ConnectionLimit connections) {
-        this.config = config;
-        this.tls = tls;
-        this.policies = policies;
+    HttpsChannelInitializer(Supplier<Generation> current, BackendPool pool, ConnectionLimit connections) {
+        this.current = current;
         this.pool = pool;
         this.connections = connections;
     }
@@ -91,9 +85,11 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
         if (!connections.admit(ch)) {
             return;
         }
-        HttpsPolicies policy = policies.get();
+        Generation generation = current.get();
+        ProxyConfig config = generation.config();
+        HttpsPolicies policy = generation.policies();
         ChannelPipeline pipeline = ch.pipeline()
-                .addLast(TLS, tls.get().newSniHandler())
+                .addLast(TLS, generation.tls().newSniHandler())
                 .addLast(SYNTAX, new RequestSyntaxHandler(limits(config), config.limits().headerTimeout().toMillis()))
                 .addLast(CODEC, new HttpServerCodec(decoderConfig(config)))
                 .addLast(HSTS, policy.hsts())

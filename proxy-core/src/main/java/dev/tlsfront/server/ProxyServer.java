@@ -17,6 +17,8 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -30,10 +32,8 @@ public final class ProxyServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
 
-    private final ProxyConfig config;
     private final EventLoopGroup group;
-    private final AtomicReference<ServerTls> tls;
-    private final AtomicReference<HttpsPolicies> policies = new AtomicReference<>();
+    private final AtomicReference<Generation> current = new AtomicReference<>();
     private final ChannelGroup httpsConnections = new DefaultChannelGroup("https", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup httpConnections = new DefaultChannelGroup("http", GlobalEventExecutor.INSTANCE);
     private final Channel httpsListener;
@@ -41,8 +41,6 @@ public final class ProxyServer implements AutoCloseable {
     private final String transport;
 
     private ProxyServer(ProxyConfig config, ServerTls tls) throws IOException {
-        this.config = config;
-        this.tls = new AtomicReference<>(tls);
         Transport chosen = Transport.best();
         if (!chosen.name().equals("epoll")) {
             log.info("native epoll transport not available, using NIO: {}", Transport.unavailability());
@@ -54,28 +52,30 @@ public final class ProxyServer implements AutoCloseable {
         boolean started = false;
         try {
             BackendPool pool = new BackendPool(config.backend(), chosen.socketChannel());
-            // The TLS listener accepts only once its policies, which need both bound ports, exist.
+            // The listeners accept only once the generation, which needs both bound ports, exists.
             this.httpsListener = bind(chosen, config.https().listen(), "https",
-                    new ServerBootstrap().option(ChannelOption.AUTO_READ, false)
-                            .childOption(ChannelOption.AUTO_READ, false)
-                            .childHandler(new HttpsChannelInitializer(config, this.tls::get, policies::get, pool,
+                    new ServerBootstrap().childOption(ChannelOption.AUTO_READ, false)
+                            .childHandler(new HttpsChannelInitializer(current::get, pool,
                                     new ConnectionLimit(httpsConnections, config.limits().maxConnections()))));
-            int tlsPort = ((InetSocketAddress) httpsListener.localAddress()).getPort();
-            int publicHttpsPort = config.http().redirect().httpsPort() > 0 ? config.http().redirect().httpsPort() : tlsPort;
-            RedirectTarget target = new RedirectTarget(config.hosts(), config.http().redirect(), publicHttpsPort);
-            this.httpListener = bind(chosen, config.http().listen(), "http",
-                    new ServerBootstrap().childHandler(
-                            new HttpChannelInitializer(config, target, config.http().acmeWebroot(),
-                                    new ConnectionLimit(httpConnections, config.limits().maxConnections()))));
-            policies.set(HttpsPolicies.of(config, ((InetSocketAddress) httpListener.localAddress()).getPort(), tlsPort,
-                    publicHttpsPort));
+            this.httpListener = bind(chosen, config.http().listen(), "http", new ServerBootstrap().childHandler(
+                    new HttpChannelInitializer(current::get,
+                            new ConnectionLimit(httpConnections, config.limits().maxConnections()))));
+            current.set(generation(config, tls));
             httpsListener.config().setAutoRead(true);
+            httpListener.config().setAutoRead(true);
             started = true;
         } finally {
             if (!started) {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             }
         }
+    }
+
+    private Generation generation(ProxyConfig config, ServerTls tls) {
+        int tlsPort = httpsAddress().getPort();
+        int publicHttpsPort = config.http().redirect().httpsPort() > 0 ? config.http().redirect().httpsPort() : tlsPort;
+        return new Generation(config, tls, HttpsPolicies.of(config, httpAddress().getPort(), tlsPort, publicHttpsPort),
+                new RedirectTarget(config.hosts(), config.http().redirect(), publicHttpsPort));
     }
 
     /**
@@ -91,6 +91,7 @@ public final class ProxyServer implements AutoCloseable {
             throws BindFailure {
         var future = bootstrap.group(group)
                 .channel(chosen.serverChannel())
+                .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -98,8 +99,7 @@ public final class ProxyServer implements AutoCloseable {
                 .awaitUninterruptibly();
         if (!future.isSuccess()) {
             String why = future.cause().getMessage().replaceFirst("^bind\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "");
-            throw new BindFailure(what + " listener: cannot bind " + address + ": " + why,
-                    future.cause());
+            throw new BindFailure(what + " listener: cannot bind " + address + ": " + why, future.cause());
         }
         return future.channel();
     }
@@ -118,18 +118,41 @@ public final class ProxyServer implements AutoCloseable {
         return transport;
     }
 
-    /** The certificates now served. */
+    /** The certificates now served to new connections. */
     public ServerTls tls() {
-        return tls.get();
+        return current.get().tls();
     }
 
-    /** Serves new connections with {@code next}; connections already open keep theirs. */
-    public void replaceTls(ServerTls next) {
-        tls.set(next);
-    }
-
+    /** The config new connections are set up with. */
     public ProxyConfig config() {
-        return config;
+        return current.get().config();
+    }
+
+    /**
+     * Serves new connections with {@code next} and its certificates; connections already open keep
+     * what they had. Settings that only take effect on a restart are returned (and otherwise ignored):
+     * listen addresses, the backend and the event loops.
+     */
+    public List<String> reload(ProxyConfig next, ServerTls nextTls) {
+        ProxyConfig now = current.get().config();
+        List<String> needRestart = new ArrayList<>();
+        if (!now.https().listen().equals(next.https().listen())) {
+            needRestart.add("https.listen");
+        }
+        if (!now.http().listen().equals(next.http().listen())) {
+            needRestart.add("http.listen");
+        }
+        if (!now.backend().equals(next.backend())) {
+            needRestart.add("backend");
+        }
+        if (now.server().eventLoops() != next.server().eventLoops()) {
+            needRestart.add("server.event_loops");
+        }
+        if (now.limits().maxConnections() != next.limits().maxConnections()) {
+            needRestart.add("limits.max_connections");
+        }
+        current.set(generation(next, nextTls));
+        return needRestart;
     }
 
     /**
@@ -160,7 +183,7 @@ public final class ProxyServer implements AutoCloseable {
     /** Drains with the configured deadline. */
     @Override
     public void close() {
-        drain(config.server().drainTimeout());
+        drain(config().server().drainTimeout());
     }
 
     /** A listen address could not be bound (in use, or not permitted). */

@@ -1,0 +1,71 @@
+package dev.tlsfront.server;
+
+import dev.tlsfront.config.ConfigException;
+import dev.tlsfront.config.ProxyConfig;
+import dev.tlsfront.tls.CertificateFiles;
+import dev.tlsfront.tls.ServerTls;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reloads the config and certificates into a running proxy (SIGHUP, or certificate files replaced
+ * by a renewal). Either everything loads and applies to new connections, or nothing changes and the
+ * reason is logged: a broken file never takes the site down.
+ */
+public final class Reloader {
+
+    private static final Logger log = LoggerFactory.getLogger(Reloader.class);
+
+    /** Where the config comes from: the file given, or the embedded default. */
+    public interface Source {
+        ProxyConfig load() throws ConfigException;
+    }
+
+    private final ProxyServer server;
+    private final Source source;
+    private final Clock clock;
+    private CertificateFiles watched;
+
+    public Reloader(ProxyServer server, Source source, Clock clock) {
+        this.server = server;
+        this.source = source;
+        this.clock = clock;
+        this.watched = CertificateFiles.of(server.config().https());
+    }
+
+    /** Loads and applies; returns true when the new config and certificates are now served. */
+    public synchronized boolean reload() {
+        ProxyConfig next;
+        ServerTls tls;
+        try {
+            next = source.load();
+            tls = ServerTls.load(next.https(), next.hosts(), clock);
+        } catch (ConfigException | IOException | RuntimeException e) {
+            log.error("reload failed, still serving the previous config and certificates: {}", e.getMessage());
+            return false;
+        }
+        List<String> needRestart = server.reload(next, tls);
+        watched = CertificateFiles.of(next.https());
+        for (var certificate : tls.certificates()) {
+            log.info("reloaded: certificate {} from {}", certificate.info(), certificate.file());
+        }
+        if (!needRestart.isEmpty()) {
+            log.warn("reloaded, but {} changed and only take effect on a restart", String.join(", ", needRestart));
+        }
+        return true;
+    }
+
+    /** Reloads when a certificate or key file changed since the last look; true when it did and applied. */
+    public synchronized boolean reloadIfCertificatesChanged() {
+        CertificateFiles now = CertificateFiles.of(server.config().https());
+        if (now.equals(watched)) {
+            return false;
+        }
+        log.info("certificate files changed on disk; reloading");
+        watched = now;  // a broken renewal is reported once, not every few seconds
+        return reload();
+    }
+}
