@@ -75,6 +75,50 @@ class BackendFaultsTest {
         }
     }
 
+    /** A backend whose first connection answers once, then closes as the next request arrives. */
+    private static RawBackend closingAfterFirstAnswer() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        return new RawBackend(socket -> {
+            boolean first = connections.incrementAndGet() == 1;
+            var out = socket.getOutputStream();
+            String head = RawBackend.readHead(socket);
+            int length = head.toLowerCase().contains("content-length: ")
+                    ? Integer.parseInt(head.toLowerCase().replaceAll("(?s).*content-length: (\\d+).*", "$1")) : 0;
+            socket.getInputStream().readNBytes(length);
+            String body = first ? "first" : "fresh";
+            out.write(("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            if (first) {
+                RawBackend.readHead(socket);  // the keep-alive race: the request arrives as the app closes
+            } else {
+                socket.getInputStream().read();
+            }
+        });
+    }
+
+    @Test
+    void idempotentRequestOnAStalePooledConnectionIsRetriedOnce() throws Exception {
+        try (RawBackend backend = closingAfterFirstAnswer(); RunningProxy proxy = proxyInFrontOf(backend.url(), "5s")) {
+            assertThat(client.send(HttpRequest.newBuilder(proxy.https("/a")).build(), BodyHandlers.ofString()).body())
+                    .isEqualTo("first");
+            HttpResponse<String> second = client.send(HttpRequest.newBuilder(proxy.https("/b")).build(),
+                    BodyHandlers.ofString());
+            assertThat(second.statusCode()).isEqualTo(200);
+            assertThat(second.body()).isEqualTo("fresh");
+        }
+    }
+
+    @Test
+    void postOnAStalePooledConnectionIsNeverRetried() throws Exception {
+        try (RawBackend backend = closingAfterFirstAnswer(); RunningProxy proxy = proxyInFrontOf(backend.url(), "5s")) {
+            assertThat(client.send(HttpRequest.newBuilder(proxy.https("/a")).build(), BodyHandlers.ofString()).body())
+                    .isEqualTo("first");
+            HttpResponse<String> post = client.send(HttpRequest.newBuilder(proxy.https("/pay"))
+                    .POST(HttpRequest.BodyPublishers.ofString("amount=10")).build(), BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(502);
+        }
+    }
+
     @Test
     void backendClosingWithoutAnswerGives502() throws Exception {
         try (RawBackend rude = new RawBackend(RawBackend::readHead);

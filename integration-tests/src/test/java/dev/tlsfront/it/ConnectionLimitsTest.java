@@ -126,6 +126,30 @@ class ConnectionLimitsTest {
     }
 
     @Test
+    void aBodyThatStopsComingIsCutOffAtTheBodyTimeout() throws Exception {
+        TestCertificate certificate = TestCertificate.create(dir, "localhost");
+        try (TestBackend backend = new TestBackend();
+                RunningProxy proxy = RunningProxy.start(RunningProxy.yaml(certificate, backend.url(),
+                        "limits: { body_timeout: 1s }\n"), dir)) {
+            for (String request : new String[] {
+                    "POST /sha256 HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n0123456789",
+                    "POST /sha256 HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n"}) {
+                try (SSLSocket socket = (SSLSocket) certificate.trustingContext().getSocketFactory()
+                        .createSocket("localhost", proxy.httpsPort())) {
+                    socket.setSoTimeout(10_000);
+                    socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+                    long start = System.nanoTime();
+                    String seen = readToEnd(socket.getInputStream());
+                    long elapsed = Duration.ofNanos(System.nanoTime() - start).toMillis();
+                    // Streamed (Content-Length): the exchange is cut. Buffered (chunked): 408.
+                    assertThat(seen).as(request).matches("|HTTP/1.1 408 (?s).*");
+                    assertThat(elapsed).as(request).isBetween(900L, 5000L);
+                }
+            }
+        }
+    }
+
+    @Test
     void idleKeepAliveConnectionIsClosedAtTheKeepAliveTimeout() throws Exception {
         TestCertificate certificate = TestCertificate.create(dir, "localhost");
         try (TestBackend backend = new TestBackend();

@@ -345,10 +345,11 @@ public final class ConfigLoader {
             int fields = limits.integer("max_header_fields", d.maxHeaderFields(), 1, 10_000);
             long body = limits.size("max_body_size", d.maxBodySize());
             var header = limits.duration("header_timeout", d.headerTimeout());
+            var bodyTimeout = limits.duration("body_timeout", d.bodyTimeout());
             var keepAlive = limits.duration("keepalive_timeout", d.keepAliveTimeout());
             int connections = limits.integer("max_connections", d.maxConnections(), 0, 10_000_000);
             limits.rejectUnknown();
-            return new LimitsConfig(line, block, fields, body, header, keepAlive, connections);
+            return new LimitsConfig(line, block, fields, body, header, bodyTimeout, keepAlive, connections);
         }
 
         private ServerConfig server(Section server) {

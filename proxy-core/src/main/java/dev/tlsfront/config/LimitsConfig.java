@@ -11,17 +11,20 @@ import java.util.Objects;
  * @param maxHeaderFields the most header fields (then 431)
  * @param maxBodySize the largest request body, 0 for no limit (then 413)
  * @param headerTimeout how long a request head may take once its first byte arrived (then 408)
+ * @param bodyTimeout how long a request body may send nothing while the proxy waits for it (then 408, or
+ *     the connection is closed when the request was already on its way)
  * @param keepAliveTimeout how long an idle keep-alive connection is kept open
  * @param maxConnections open client connections per listener; new ones are closed at once beyond it (0: no limit)
  */
 public record LimitsConfig(int maxRequestLine, int maxHeaderBlock, int maxHeaderFields, long maxBodySize,
-        Duration headerTimeout, Duration keepAliveTimeout, int maxConnections) {
+        Duration headerTimeout, Duration bodyTimeout, Duration keepAliveTimeout, int maxConnections) {
 
     public static final LimitsConfig DEFAULT = new LimitsConfig(8 * 1024, 32 * 1024, 100, 0,
-            Duration.ofSeconds(10), Duration.ofSeconds(75), 10_000);
+            Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(75), 10_000);
 
     public LimitsConfig {
         Objects.requireNonNull(headerTimeout, "headerTimeout");
+        Objects.requireNonNull(bodyTimeout, "bodyTimeout");
         Objects.requireNonNull(keepAliveTimeout, "keepAliveTimeout");
         if (maxRequestLine < 64 || maxHeaderBlock < 256 || maxHeaderFields < 1 || maxBodySize < 0 || maxConnections < 0) {
             throw new IllegalArgumentException("limits out of range");

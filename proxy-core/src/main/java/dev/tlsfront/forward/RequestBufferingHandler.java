@@ -98,8 +98,12 @@ public final class RequestBufferingHandler extends ChannelDuplexHandler {
     }
 
     private void fill(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof MalformedRequest || msg instanceof HttpContent bad && bad.decoderResult().isFailure()) {
-            ReferenceCountUtil.release(msg);
+        if (msg instanceof MalformedRequest verdict) {
+            reject(ctx, verdict.status(), verdict.reason());
+            return;
+        }
+        if (msg instanceof HttpContent bad && bad.decoderResult().isFailure()) {
+            bad.release();
             reject(ctx, HttpResponseStatus.BAD_REQUEST, "malformed request body");
             return;
         }

@@ -7,14 +7,15 @@ import dev.tlsfront.http.RequestSyntax.Limits;
 import dev.tlsfront.http.RequestSyntax.Rejected;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Checks the raw request bytes against HTTP/1.1's strict syntax before Netty's decoder sees them,
- * and reads each request head within a deadline (slowloris).
+ * reads each request head within a deadline (slowloris), and lets a request body go quiet for at
+ * most the body timeout while the proxy is waiting for it.
  *
  * <p>A head is held back until it is complete and valid, then passed on; body bytes pass on as they
  * come while their chunk framing is checked. On the first violation the valid bytes before it are
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * second, independent framer: it only ever rejects, never reframes, so Netty's decoder and this
  * check must both accept a request for it to be forwarded.
  */
-public final class RequestSyntaxHandler extends ChannelInboundHandlerAdapter {
+public final class RequestSyntaxHandler extends ChannelDuplexHandler {
 
     private enum State { REQUEST_LINE, FIELDS, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_CR, CHUNK_LF, TRAILERS, REJECTED }
 
@@ -30,6 +31,7 @@ public final class RequestSyntaxHandler extends ChannelInboundHandlerAdapter {
 
     private final Limits limits;
     private final long headerTimeoutNanos;
+    private final long bodyTimeoutNanos;
 
     private State state = State.REQUEST_LINE;
     private ByteBuf head;
@@ -41,10 +43,51 @@ public final class RequestSyntaxHandler extends ChannelInboundHandlerAdapter {
     private long remaining;
     private int trailerBytes;
     private ScheduledFuture<?> headerDeadline;
+    /** When the read now outstanding was asked for, or 0 when none is. */
+    private long readWaitingSince;
+    private ScheduledFuture<?> bodyWatch;
 
-    public RequestSyntaxHandler(Limits limits, long headerTimeoutMillis) {
+    /**
+     * @param headerTimeoutMillis a head must be complete this long after its first byte (0: no limit)
+     * @param bodyTimeoutMillis a body may send nothing for this long while a read waits for it (0: no limit)
+     */
+    public RequestSyntaxHandler(Limits limits, long headerTimeoutMillis, long bodyTimeoutMillis) {
         this.limits = limits;
         this.headerTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(headerTimeoutMillis);
+        this.bodyTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(bodyTimeoutMillis);
+    }
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        // Only a body the proxy is asking for can be late: while the backend is slow the proxy reads nothing.
+        if (readWaitingSince == 0 && inBody() && bodyTimeoutNanos > 0) {
+            readWaitingSince = System.nanoTime();
+            if (bodyWatch == null) {
+                watchBody(ctx, bodyTimeoutNanos);
+            }
+        }
+        ctx.read();
+    }
+
+    private boolean inBody() {
+        return state != State.REQUEST_LINE && state != State.FIELDS && state != State.REJECTED;
+    }
+
+    private void watchBody(ChannelHandlerContext ctx, long delayNanos) {
+        bodyWatch = ctx.executor().schedule(() -> {
+            bodyWatch = null;
+            if (!inBody() || readWaitingSince == 0 || !ctx.channel().isActive()) {
+                return;
+            }
+            long waited = System.nanoTime() - readWaitingSince;
+            if (waited < bodyTimeoutNanos) {
+                watchBody(ctx, bodyTimeoutNanos - waited);
+                return;
+            }
+            state = State.REJECTED;
+            ctx.fireChannelRead(new MalformedRequest(HttpResponseStatus.REQUEST_TIMEOUT,
+                    "request body sent nothing for " + TimeUnit.NANOSECONDS.toMillis(bodyTimeoutNanos) + " ms"));
+        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -53,6 +96,7 @@ public final class RequestSyntaxHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        readWaitingSince = 0;
         try {
             scan(ctx, in);
         } finally {
@@ -276,6 +320,10 @@ public final class RequestSyntaxHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         cancelHeaderDeadline();
+        if (bodyWatch != null) {
+            bodyWatch.cancel(false);
+            bodyWatch = null;
+        }
         if (head != null) {
             head.release();
             head = null;

@@ -49,7 +49,8 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
         ProxyConfig config = generation.config();
         ch.pipeline()
                 .addLast(SYNTAX, new RequestSyntaxHandler(HttpsChannelInitializer.limits(config),
-                        config.limits().headerTimeout().toMillis()))
+                        config.limits().headerTimeout().toMillis(),
+                        config.limits().bodyTimeout().toMillis()))
                 .addLast(CODEC, new HttpServerCodec(HttpsChannelInitializer.decoderConfig(config)))
                 .addLast(IDLE, new IdleConnectionHandler(config.limits().keepAliveTimeout().toMillis()))
                 .addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());

@@ -90,7 +90,8 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
         HttpsPolicies policy = generation.policies();
         ChannelPipeline pipeline = ch.pipeline()
                 .addLast(TLS, generation.tls().newSniHandler())
-                .addLast(SYNTAX, new RequestSyntaxHandler(limits(config), config.limits().headerTimeout().toMillis()))
+                .addLast(SYNTAX, new RequestSyntaxHandler(limits(config), config.limits().headerTimeout().toMillis(),
+                        config.limits().bodyTimeout().toMillis()))
                 .addLast(CODEC, new HttpServerCodec(decoderConfig(config)))
                 .addLast(HSTS, policy.hsts())
                 .addLast(FLOW, new FlowControlHandler())

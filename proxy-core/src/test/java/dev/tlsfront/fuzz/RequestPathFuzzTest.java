@@ -53,7 +53,7 @@ class RequestPathFuzzTest {
         }
         Forwarded forwarded = new Forwarded();
         EmbeddedChannel channel = new EmbeddedChannel(
-                new RequestSyntaxHandler(RequestSyntax.Limits.DEFAULT, 0),
+                new RequestSyntaxHandler(RequestSyntax.Limits.DEFAULT, 0, 0),
                 new HttpServerCodec(),
                 new RequestValidationHandler(List.of("localhost", "example.com"), 1 << 20),
                 forwarded);
