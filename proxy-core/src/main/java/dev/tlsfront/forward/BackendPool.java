@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
  * Keep-alive connections to the backend, one idle list per event loop.
  *
  * <p>An idle connection keeps a read outstanding, so that the backend closing it (or sending bytes
- * nobody asked for) is seen at once and the connection leaves the pool; it is also closed after
- * {@link BackendConfig#poolIdleTimeout()}.
+ * nobody asked for) is seen at once and the connection leaves the pool. Idle time is a timestamp,
+ * not a timer per release: a connection idle beyond {@link BackendConfig#poolIdleTimeout()} is
+ * skipped when polled, and one sweeper per event loop closes such connections while any are idle.
  */
 public final class BackendPool {
 
@@ -29,10 +30,18 @@ public final class BackendPool {
     private final BackendConfig config;
     private final Class<? extends Channel> channelType;
     private final InetSocketAddress address;
+    private final long idleTimeoutNanos;
     private final FastThreadLocal<ArrayDeque<Channel>> idle = new FastThreadLocal<>() {
         @Override
         protected ArrayDeque<Channel> initialValue() {
             return new ArrayDeque<>();
+        }
+    };
+    /** Whether this event loop's sweeper is scheduled. */
+    private final FastThreadLocal<boolean[]> sweeping = new FastThreadLocal<>() {
+        @Override
+        protected boolean[] initialValue() {
+            return new boolean[1];
         }
     };
 
@@ -43,6 +52,7 @@ public final class BackendPool {
         this.config = config;
         this.channelType = channelType;
         this.address = InetSocketAddress.createUnresolved(config.host(), config.port());
+        this.idleTimeoutNanos = config.poolIdleTimeout().toNanos();
     }
 
     public BackendConfig config() {
@@ -54,11 +64,12 @@ public final class BackendPool {
         assert loop.inEventLoop();
         ArrayDeque<Channel> channels = idle.get();
         Channel channel;
+        long now = System.nanoTime();
         while ((channel = channels.pollFirst()) != null) {
-            if (channel.isActive()) {
-                channel.pipeline().get(BackendRelayHandler.class).leave();
+            if (channel.isActive() && now - relay(channel).idleSince() < idleTimeoutNanos) {
                 return channel;
             }
+            channel.close();
         }
         return null;
     }
@@ -94,18 +105,33 @@ public final class BackendPool {
             channel.close();
             return;
         }
-        BackendRelayHandler relay = channel.pipeline().get(BackendRelayHandler.class);
-        relay.enterPool(channel.eventLoop().schedule(() -> {
-            if (channels.remove(channel)) {
-                channel.close();
-            }
-        }, config.poolIdleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        relay(channel).enterPool(System.nanoTime());
         channels.addFirst(channel);
         channel.read();
+        boolean[] scheduled = sweeping.get();
+        if (!scheduled[0]) {
+            scheduled[0] = true;
+            EventLoop loop = channel.eventLoop();
+            loop.schedule(() -> sweep(loop, channels, scheduled), idleTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
     }
 
-    /** Idle connections of the calling event loop's pool, for tests. */
-    int idleCount() {
-        return idle.get().size();
+    /** Closes this loop's connections idle beyond the timeout (the oldest are at the end). */
+    private void sweep(EventLoop loop, ArrayDeque<Channel> channels, boolean[] scheduled) {
+        long now = System.nanoTime();
+        Channel oldest;
+        while ((oldest = channels.peekLast()) != null && now - relay(oldest).idleSince() >= idleTimeoutNanos) {
+            channels.pollLast().close();
+        }
+        if (channels.isEmpty()) {
+            scheduled[0] = false;
+            return;
+        }
+        long wait = idleTimeoutNanos - (now - relay(channels.peekLast()).idleSince());
+        loop.schedule(() -> sweep(loop, channels, scheduled), Math.max(wait, 1), TimeUnit.NANOSECONDS);
+    }
+
+    private static BackendRelayHandler relay(Channel channel) {
+        return channel.pipeline().get(BackendRelayHandler.class);
     }
 }

@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +25,7 @@ final class BackendRelayHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(BackendRelayHandler.class);
 
     private Exchange owner;
-    private ScheduledFuture<?> idleTimer;
+    private long idleSince;
     private boolean interim;
     private boolean keepAlive;
 
@@ -37,18 +36,15 @@ final class BackendRelayHandler extends ChannelInboundHandlerAdapter {
         keepAlive = false;
     }
 
-    /** The connection leaves the pool (its idle timer stops). */
-    void leave() {
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-            idleTimer = null;
-        }
+    /** The connection enters the pool at {@code nanoTime}. */
+    void enterPool(long nanoTime) {
+        owner = null;
+        idleSince = nanoTime;
     }
 
-    /** The connection enters the pool; {@code timer} closes it when it stays idle. */
-    void enterPool(ScheduledFuture<?> timer) {
-        owner = null;
-        idleTimer = timer;
+    /** When the connection last entered the pool. */
+    long idleSince() {
+        return idleSince;
     }
 
     /** Whether the last response allows the connection to be used again (RFC 9112 §9.3). */
@@ -144,7 +140,6 @@ final class BackendRelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        leave();
         if (owner != null) {
             Exchange exchange = owner;
             owner = null;

@@ -286,7 +286,6 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
             // RFC 9112 §9.3.1: the backend closed an idle keep-alive connection as it was reused;
             // an idempotent request without a body is sent once more on a new connection.
             retryAllowed = false;
-            cancelResponseTimer();
             connect();
             return;
         }
@@ -302,11 +301,14 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
         }
     }
 
-    /** Fires at most once per timeout period; reschedules itself while the backend keeps sending. */
+    /**
+     * Fires at most once per timeout period and reschedules itself while an exchange waits on the
+     * backend; exchanges start and end without touching the scheduler.
+     */
     private void responseTimerFired() {
         responseTimer = null;
-        if (request == null) {
-            return;
+        if (request == null || !requestDone) {
+            return;  // nothing to time now; the next request's end arms it again
         }
         long quiet = System.nanoTime() - lastBackendActivity;
         if (quiet < responseTimeoutNanos) {
@@ -354,7 +356,6 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
     }
 
     private void endExchange() {
-        cancelResponseTimer();
         if (backend != null) {
             backend.pipeline().get(BackendRelayHandler.class).lease(null);
         }
@@ -377,6 +378,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancelResponseTimer();
         if (request != null) {
             Channel used = backend;
             endExchange();

@@ -38,10 +38,17 @@ public record HostHeader(String host, int port) {
             host = colon < 0 ? text : text.substring(0, colon);
             port = colon < 0 ? "" : text.substring(colon + 1);
         }
-        if (!HostName.isValid(host) || !port.matches("\\d{0,5}")) {
+        if (port.length() > 5 || !HostName.isValid(host)) {
             return null;
         }
-        int number = port.isEmpty() ? -1 : Integer.parseInt(port);
+        int number = port.isEmpty() ? -1 : 0;
+        for (int i = 0; i < port.length(); i++) {
+            char c = port.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
+            }
+            number = number * 10 + (c - '0');
+        }
         if (number > 65535) {
             return null;
         }
