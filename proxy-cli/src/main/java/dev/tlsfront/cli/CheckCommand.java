@@ -58,6 +58,20 @@ final class CheckCommand implements Callable<Integer> {
         out.println("backend: " + loaded.backend().url() + ", connect_timeout " + loaded.backend().connectTimeout().toMillis()
                 + "ms, response_timeout " + loaded.backend().responseTimeout().toMillis() + "ms, pool idle_timeout "
                 + loaded.backend().poolIdleTimeout().toMillis() + "ms, max_idle " + loaded.backend().poolMaxIdle());
+
+        var policy = loaded.policy();
+        out.println("hsts: " + policy.hsts().headerValue() + "; cookies: Secure"
+                + (policy.cookies().httpOnly() ? ", HttpOnly" : "") + policy.cookies().sameSite().map(v -> ", SameSite=" + v).orElse("")
+                + "; upgrade_insecure_requests " + policy.upgradeInsecureRequests()
+                + (policy.responseHeaders().isEmpty() ? "" : "; response_headers " + String.join(", ", policy.responseHeaders().keySet())));
+        out.println("forwarding: trusted_proxies " + (policy.trustedProxies().isEmpty() ? "none" : policy.trustedProxies())
+                + ", forwarded " + policy.forwarded() + ", request_buffering "
+                + loaded.backend().requestBuffering().name().toLowerCase());
+        var limits = loaded.limits();
+        out.println("limits: request line " + limits.maxRequestLine() + " B, header block " + limits.maxHeaderBlock()
+                + " B, " + limits.maxHeaderFields() + " fields, body " + (limits.maxBodySize() == 0 ? "unlimited" : limits.maxBodySize() + " B")
+                + ", header_timeout " + limits.headerTimeout().toMillis() + "ms, body_timeout " + limits.bodyTimeout().toMillis()
+                + "ms, keepalive_timeout " + limits.keepAliveTimeout().toMillis() + "ms, max_connections " + limits.maxConnections());
         out.println("server: event_loops " + (loaded.server().eventLoops() == 0 ? "one per core" : loaded.server().eventLoops())
                 + ", drain_timeout " + loaded.server().drainTimeout().toSeconds() + "s, log_level " + loaded.server().logLevel());
 

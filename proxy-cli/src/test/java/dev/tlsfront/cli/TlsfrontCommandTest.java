@@ -47,6 +47,9 @@ class TlsfrontCommandTest {
                 .contains("hosts: example.com, www.example.com (canonical: example.com)")
                 .contains("https: listen 0.0.0.0:443, profile intermediate, protocols TLSv1.3 TLSv1.2")
                 .contains("backend: http://127.0.0.1:8000")
+                .contains("hsts: max-age=63072000; cookies: Secure; upgrade_insecure_requests false")
+                .contains("forwarding: trusted_proxies none, forwarded false, request_buffering chunked")
+                .contains("limits: request line 8192 B, header block 32768 B, 100 fields, body unlimited")
                 .containsPattern("certificate: example.com, www.example.com \\(EC, expires 20\\d\\d-")
                 .endsWith("ok\n");
         assertThat(err.toString()).isEmpty();
