@@ -40,6 +40,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // Loading BoringSSL takes about half a second: let it happen while the config is read.
+        Thread nativeTls = new Thread(() -> ServerTls.PROVIDER.name(), "tls-native-load");
+        nativeTls.setDaemon(true);
+        nativeTls.start();
         ProxyConfig loaded;
         try {
             loaded = config.load();

@@ -37,8 +37,13 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  */
 public final class PemFiles {
 
-    /** Decrypts keys; not registered as a JCA provider, so the JDK's own providers stay in charge. */
-    private static final Provider BC = new BouncyCastleProvider();
+    /**
+     * Decrypts keys; not registered as a JCA provider, so the JDK's own providers stay in charge.
+     * Made on first use only: building it takes about half a second, and most keys are not encrypted.
+     */
+    private static final class Decryption {
+        static final Provider BC = new BouncyCastleProvider();
+    }
 
     private PemFiles() {}
 
@@ -88,12 +93,12 @@ public final class PemFiles {
                 }
                 if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
                     char[] secret = password.orElseThrow(() -> needsPassword(file));
-                    var decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(secret);
+                    var decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(Decryption.BC).build(secret);
                     return converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(decryptor));
                 }
                 if (object instanceof PEMEncryptedKeyPair encrypted) {
                     char[] secret = password.orElseThrow(() -> needsPassword(file));
-                    var decryptor = new JcePEMDecryptorProviderBuilder().setProvider(BC).build(secret);
+                    var decryptor = new JcePEMDecryptorProviderBuilder().setProvider(Decryption.BC).build(secret);
                     return converter.getPrivateKey(encrypted.decryptKeyPair(decryptor).getPrivateKeyInfo());
                 }
             }
