@@ -90,7 +90,12 @@ class DjangoAppTest {
                 .replace("backend: {", "backend: { request_buffering: off,"), dir)) {
             HttpResponse<String> response = browser().send(HttpRequest.newBuilder(streaming.https("/upload/"))
                     .POST(BodyPublishers.ofInputStream(() -> Pattern.stream(1000))).build(), BodyHandlers.ofString());
-            assertThat(response.body()).startsWith("0 ");
+            // gunicorn answers at once without reading the chunked body, then closes. Usually the app's
+            // answer arrives ("0 bytes"); sometimes the reset for the unread upload overtakes it and
+            // the proxy, rightly, gives 502. Either way the upload never reached the app.
+            assertThat(response.body()).satisfiesAnyOf(
+                    body -> assertThat(body).startsWith("0 "),
+                    body -> assertThat(response.statusCode()).isEqualTo(502));
         }
     }
 
