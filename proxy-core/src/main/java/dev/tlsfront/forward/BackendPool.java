@@ -132,6 +132,6 @@ public final class BackendPool {
     }
 
     private static BackendRelayHandler relay(Channel channel) {
-        return channel.pipeline().get(BackendRelayHandler.class);
+        return (BackendRelayHandler) channel.pipeline().context(RELAY).handler();  // by name: no scan by type
     }
 }

@@ -53,6 +53,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
     // The current exchange; request is null between exchanges.
     private HttpRequest request;
     private Channel backend;
+    private BackendRelayHandler relay;
     private boolean backendReused;
     private boolean retryAllowed;
     private boolean requestDone;
@@ -177,7 +178,8 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
     private void attach(Channel channel, boolean reused) {
         backend = channel;
         backendReused = reused;
-        channel.pipeline().get(BackendRelayHandler.class).lease(this);
+        relay = (BackendRelayHandler) channel.pipeline().context(BackendPool.RELAY).handler();
+        relay.lease(this);
         channel.write(request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         if (requestDone) {
             // A retry: the request had no body, and its end was already read from the client.
@@ -221,7 +223,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
             return;
         }
         Channel used = backend;
-        boolean reusable = used.pipeline().get(BackendRelayHandler.class).keepAlive() && requestDone;
+        boolean reusable = relay.keepAlive() && requestDone;
         boolean closeClient = !requestDone || draining;
         endExchange();
         ChannelFuture written = ctx.writeAndFlush(content);
@@ -356,10 +358,11 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
     }
 
     private void endExchange() {
-        if (backend != null) {
-            backend.pipeline().get(BackendRelayHandler.class).lease(null);
+        if (relay != null) {
+            relay.lease(null);
         }
         backend = null;
+        relay = null;
         request = null;
         backendReadPending = false;
     }

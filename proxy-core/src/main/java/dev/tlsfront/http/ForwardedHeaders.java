@@ -56,12 +56,19 @@ public final class ForwardedHeaders {
 
     /** Rewrites the request headers of a request that came from {@code peer}. */
     public void apply(HttpHeaders headers, InetAddress peer) {
+        apply(headers, peer, peer.getHostAddress());
+    }
+
+    /**
+     * Rewrites the request headers of a request that came from {@code peer}, whose address text
+     * the caller computed once per connection.
+     */
+    public void apply(HttpHeaders headers, InetAddress peer, String client) {
         boolean trusted = isTrusted(peer);
         String forChain = trusted ? String.join(", ", headers.getAll(X_FORWARDED_FOR)) : "";
         String forwardedChain = trusted && forwarded ? String.join(", ", headers.getAll(FORWARDED)) : "";
         removeSpoofable(headers);
 
-        String client = peer.getHostAddress();
         headers.set(X_FORWARDED_FOR, forChain.isBlank() ? client : forChain + ", " + client);
         headers.set(X_FORWARDED_PROTO, HTTPS);
         String host = headers.get(HttpHeaderNames.HOST);

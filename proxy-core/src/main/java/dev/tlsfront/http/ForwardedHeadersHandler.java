@@ -12,6 +12,8 @@ import java.net.InetSocketAddress;
 public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter {
 
     private final ForwardedHeaders rule;
+    private InetSocketAddress peer;
+    private String client;
 
     public ForwardedHeadersHandler(ForwardedHeaders rule) {
         this.rule = rule;
@@ -19,8 +21,14 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest request && ctx.channel().remoteAddress() instanceof InetSocketAddress peer) {
-            rule.apply(request.headers(), peer.getAddress());
+        if (msg instanceof HttpRequest request) {
+            if (client == null && ctx.channel().remoteAddress() instanceof InetSocketAddress address) {
+                peer = address;
+                client = address.getAddress().getHostAddress();  // once per connection, not per request
+            }
+            if (client != null) {
+                rule.apply(request.headers(), peer.getAddress(), client);
+            }
         }
         ctx.fireChannelRead(msg);
     }

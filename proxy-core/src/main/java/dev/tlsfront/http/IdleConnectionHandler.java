@@ -21,6 +21,11 @@ public final class IdleConnectionHandler extends ChannelDuplexHandler {
     private boolean busy;
     private long idleSince;
     private ScheduledFuture<?> timer;
+    /** One listener for every response of the connection: nothing allocated per request. */
+    private final ChannelFutureListener responseWritten = f -> {
+        busy = false;
+        idleSince = System.nanoTime();
+    };
 
     public IdleConnectionHandler(long timeoutMillis) {
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -44,10 +49,7 @@ public final class IdleConnectionHandler extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof LastHttpContent) {
-            ctx.write(msg, promise.unvoid()).addListener((ChannelFutureListener) f -> {
-                busy = false;
-                idleSince = System.nanoTime();
-            });
+            ctx.write(msg, promise.unvoid()).addListener(responseWritten);
             return;
         }
         ctx.write(msg, promise);
