@@ -35,8 +35,9 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
 
     private State state = State.REQUEST_LINE;
     private ByteBuf head;
-    private final StringBuilder line = new StringBuilder(128);
-    private final StringBuilder fields = new StringBuilder(512);
+    // Start small: an idle connection should cost little; they grow to a connection's usual head once.
+    private final StringBuilder line = new StringBuilder();
+    private final StringBuilder fields = new StringBuilder();
     private boolean sawCr;
     private boolean sawBareLineEnd;
     private boolean http10;
