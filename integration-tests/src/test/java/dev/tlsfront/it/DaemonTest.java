@@ -89,6 +89,30 @@ class DaemonTest {
     }
 
     @Test
+    void sighupReloadsTheConfigFile() throws Exception {
+        TestCertificate certificate = TestCertificate.create(state, "localhost");
+        Path config = state.resolve("tlsfront.yaml");
+        String yaml = RunningProxy.yaml(certificate, "http://127.0.0.1:9", "");
+        Files.writeString(config, yaml);
+        try (TlsfrontProcess tlsfront = TlsfrontProcess.start(Map.of(), "run", "-c", config.toString())) {
+            String url = "https://localhost:" + tlsfront.httpsPort + "/";
+            assertThat(Command.run("curl", "-sk", "-i", "--max-time", "10", url).output())
+                    .contains("strict-transport-security: max-age=63072000\r\n");
+
+            Files.writeString(config, yaml.replace("https:\n", "https:\n  hsts: { max_age: 300 }\n"));
+            Command.run("kill", "-HUP", Long.toString(tlsfront.process.pid()));
+
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            String seen = "";
+            while (System.nanoTime() < end && !seen.contains("max-age=300")) {
+                seen = Command.run("curl", "-sk", "-i", "--max-time", "10", url).output();
+            }
+            assertThat(seen).contains("strict-transport-security: max-age=300\r\n");
+            assertThat(tlsfront.terminate(Duration.ofSeconds(20))).isZero();
+        }
+    }
+
+    @Test
     void bindFailureExits74() throws Exception {
         try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Path config = state.resolve("taken.yaml");
