@@ -107,11 +107,17 @@ public final class ConfigLoader {
             backendSection.rejectUnknown();
             ServerConfig server = server(root.section("server"));
             LimitsConfig limits = limits(root.section("limits"));
+            Section adminSection = root.section("admin");
+            Optional<ListenAddress> admin = adminSection.has("listen") && !adminSection.string("listen", "").isBlank()
+                    ? Optional.of(adminSection.value("listen", HttpsListenerConfig.DEFAULT_LISTEN, ListenAddress.EXPECTED,
+                            ListenAddress::parse))
+                    : Optional.empty();
+            adminSection.rejectUnknown();
             root.rejectUnknown();
             if (!problems.isEmpty()) {
                 return null;
             }
-            return new ProxyConfig(hosts, http, https, backend, server, policy, limits);
+            return new ProxyConfig(hosts, http, https, backend, server, policy, limits, new AdminConfig(admin));
         }
 
         private List<String> hosts(Section root) {

@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param server process-wide settings
  * @param policy the HTTPS-only policies applied to what passes through
  * @param limits limits and timeouts for what clients send
+ * @param admin the admin listener
  */
 public record ProxyConfig(List<String> hosts, HttpListenerConfig http, HttpsListenerConfig https, BackendConfig backend,
-        ServerConfig server, PolicyConfig policy, LimitsConfig limits) {
+        ServerConfig server, PolicyConfig policy, LimitsConfig limits, AdminConfig admin) {
 
     public ProxyConfig {
         hosts = List.copyOf(hosts);
@@ -34,6 +35,7 @@ public record ProxyConfig(List<String> hosts, HttpListenerConfig http, HttpsList
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(admin, "admin");
     }
 
     /** The first host: where redirects go when the request's Host is not one of {@link #hosts()}. */

@@ -97,6 +97,20 @@ public final class BackendPool {
                 .connect(address);
     }
 
+    /**
+     * Whether the backend accepts a connection now: null when it does, otherwise why not. The probe
+     * connection is closed at once.
+     */
+    public io.netty.util.concurrent.Future<String> probe(EventLoop loop) {
+        io.netty.util.concurrent.Promise<String> result = loop.newPromise();
+        ChannelFuture connecting = connect(loop);
+        connecting.addListener(f -> {
+            connecting.channel().close();
+            result.setSuccess(f.isSuccess() ? null : "backend " + config.url() + " unreachable: " + f.cause().getMessage());
+        });
+        return result;
+    }
+
     /** Keeps a connection whose last exchange completed cleanly, or closes it when the pool is full. */
     void release(Channel channel) {
         assert channel.eventLoop().inEventLoop();

@@ -38,6 +38,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ChannelGroup httpConnections = new DefaultChannelGroup("http", GlobalEventExecutor.INSTANCE);
     private final Channel httpsListener;
     private final Channel httpListener;
+    private final Channel adminListener;
     private final String transport;
 
     private ProxyServer(ProxyConfig config, ServerTls tls) throws IOException {
@@ -60,9 +61,15 @@ public final class ProxyServer implements AutoCloseable {
             this.httpListener = bind(chosen, config.http().listen(), "http", new ServerBootstrap().childHandler(
                     new HttpChannelInitializer(current::get,
                             new ConnectionLimit(httpConnections, config.limits().maxConnections()))));
+            this.adminListener = config.admin().listen().isEmpty() ? null
+                    : bind(chosen, config.admin().listen().get(), "admin", new ServerBootstrap().childHandler(
+                            new AdminChannelInitializer(loop -> health(pool, loop))));
             current.set(generation(config, tls));
             httpsListener.config().setAutoRead(true);
             httpListener.config().setAutoRead(true);
+            if (adminListener != null) {
+                adminListener.config().setAutoRead(true);
+            }
             started = true;
         } finally {
             if (!started) {
@@ -102,6 +109,19 @@ public final class ProxyServer implements AutoCloseable {
             throw new BindFailure(what + " listener: cannot bind " + address + ": " + why, future.cause());
         }
         return future.channel();
+    }
+
+    /** Healthy when both listeners are open and the backend accepts a connection. */
+    private io.netty.util.concurrent.Future<String> health(BackendPool pool, io.netty.channel.EventLoop loop) {
+        if (!httpsListener.isActive() || !httpListener.isActive()) {
+            return loop.newSucceededFuture("not accepting connections (stopping)");
+        }
+        return pool.probe(loop);
+    }
+
+    /** The bound admin listener address, when there is one. */
+    public java.util.Optional<InetSocketAddress> adminAddress() {
+        return java.util.Optional.ofNullable(adminListener).map(ch -> (InetSocketAddress) ch.localAddress());
     }
 
     /** The bound TLS listener address (with the real port when 0 was configured). */
@@ -148,6 +168,9 @@ public final class ProxyServer implements AutoCloseable {
         if (now.server().eventLoops() != next.server().eventLoops()) {
             needRestart.add("server.event_loops");
         }
+        if (!now.admin().equals(next.admin())) {
+            needRestart.add("admin.listen");
+        }
         if (now.limits().maxConnections() != next.limits().maxConnections()) {
             needRestart.add("limits.max_connections");
         }
@@ -166,6 +189,7 @@ public final class ProxyServer implements AutoCloseable {
         httpsListener.close().syncUninterruptibly();
         httpListener.close().syncUninterruptibly();
         httpConnections.close();
+        // The admin listener stays up while draining, so health checks see 503 "stopping" rather than nothing.
         for (Channel ch : httpsConnections) {
             ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(DrainRequest.INSTANCE));
         }
@@ -175,6 +199,9 @@ public final class ProxyServer implements AutoCloseable {
             log.warn("drain deadline of {} ms reached with {} connections still busy; closing them",
                     deadline.toMillis(), httpsConnections.size());
             httpsConnections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+        if (adminListener != null) {
+            adminListener.close().syncUninterruptibly();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         return clean;

@@ -226,6 +226,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void adminListenerIsOffUnlessGivenAndItsAddressIsChecked() throws ConfigException {
+        assertThat(parse(MINIMAL).admin().listen()).isEmpty();
+        assertThat(parse(MINIMAL + "admin: { listen: 127.0.0.1:9901 }\n").admin().listen())
+                .contains(new ListenAddress("127.0.0.1", 9901));
+        assertThat(problems(MINIMAL + "admin: { listen: 9901 }\n")).containsExactly(
+                "tlsfront.yaml:5:18: admin.listen: '9901' (expected: ADDRESS:PORT such as 0.0.0.0:443, [::]:443 or 127.0.0.1:8443)");
+    }
+
+    @Test
     void emptyHostsIsRejected() {
         assertThat(problems(MINIMAL.replace("hosts: [example.com]", "hosts: []"))).containsExactly(
                 "tlsfront.yaml:1:8: hosts: empty (expected: at least one host name, e.g. hosts: [example.com])");
