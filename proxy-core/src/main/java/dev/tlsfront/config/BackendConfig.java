@@ -50,10 +50,6 @@ public record BackendConfig(String host, int port, Duration connectTimeout, Dura
         Objects.requireNonNull(requestBuffering, "requestBuffering");
     }
 
-    public static BackendConfig of(String host, int port) {
-        return new BackendConfig(host, port, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT,
-                DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE, RequestBuffering.CHUNKED, DEFAULT_REQUEST_BUFFER_MEMORY);
-    }
 
     /** The backend as a URL, for logs and error messages. */
     public String url() {

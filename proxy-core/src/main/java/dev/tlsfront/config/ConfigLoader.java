@@ -182,7 +182,7 @@ public final class ConfigLoader {
             }
             TlsConfig tls = tls(https.section("tls"));
             if (certificates.isEmpty() && selfSignedDir.isEmpty()) {
-                selfSignedDir = Optional.of(dir);  // placeholder; the problem above already fails the load
+                return null;  // a problem was recorded above, so bind() returns before using it
             }
             return new HttpsListenerConfig(listen, certificates, selfSignedDir, tls);
         }

@@ -36,9 +36,6 @@ final class Section {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    Position position() {
-        return node.position();
-    }
 
     boolean has(String key) {
         known.add(key);
@@ -108,16 +105,6 @@ final class Section {
         });
     }
 
-    long longInteger(String key, long dflt, long min, long max) {
-        return value(key, dflt, "a whole number from " + min + " to " + max, text -> {
-            try {
-                long v = Long.parseLong(text);
-                return v >= min && v <= max ? v : null;
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        });
-    }
 
     Duration duration(String key, Duration dflt) {
         return value(key, dflt, DurationSyntax.EXPECTED, DurationSyntax::parse);
