@@ -109,15 +109,16 @@ final class BackendRelayHandler extends ChannelInboundHandlerAdapter {
      */
     static String framingProblem(HttpResponse response) {
         var headers = response.headers();
-        int lengths = headers.getAll(HttpHeaderNames.CONTENT_LENGTH).size();
-        boolean chunked = headers.contains(HttpHeaderNames.TRANSFER_ENCODING);
-        if (lengths > 1) {
-            return "sent several Content-Length fields";
-        }
-        if (lengths == 1 && chunked) {
+        boolean length = headers.contains(HttpHeaderNames.CONTENT_LENGTH);
+        boolean coding = headers.contains(HttpHeaderNames.TRANSFER_ENCODING);
+        if (length && coding) {
             return "sent both Content-Length and Transfer-Encoding";
         }
-        if (chunked && headers.getAll(HttpHeaderNames.TRANSFER_ENCODING).size() > 1) {
+        // Lists only when the field is there, and it is there once in a well-formed response.
+        if (length && headers.getAll(HttpHeaderNames.CONTENT_LENGTH).size() > 1) {
+            return "sent several Content-Length fields";
+        }
+        if (coding && headers.getAll(HttpHeaderNames.TRANSFER_ENCODING).size() > 1) {
             return "sent several Transfer-Encoding fields";
         }
         return null;
