@@ -6,17 +6,24 @@ import dev.tlsfront.config.ConfigLoader;
 import dev.tlsfront.config.ProxyConfig;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tlsfront.config.ListenAddress;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every config shipped in conf/ loads: the template and each worked example. */
+/** Every config shipped in conf/ and docker/ loads: the template, each worked example, the image's own. */
 class ShippedConfigTest {
 
     private static final Pattern ABSOLUTE = Pattern.compile("(/(?:etc|var)/[\\w./-]+)");
@@ -60,5 +67,49 @@ class ShippedConfigTest {
 
         assertThat(config.hosts()).isNotEmpty();
         assertThat(config.https().certificates()).isNotEmpty();
+    }
+
+    /** The image's config: what the Dockerfile's HEALTHCHECK, EXPOSE and STOPSIGNAL rely on. */
+    @Test
+    void dockerImageConfigMatchesTheDockerfile() throws Exception {
+        Path docker = Path.of("..", "docker");
+        ProxyConfig config = new ConfigLoader(Map.of("TLSFRONT_HOST", "example.test",
+                "TLSFRONT_BACKEND", "http://app:8000", "TLSFRONT_HTTPS_PORT", "8443"))
+                .load(docker.resolve("tlsfront.yaml"));
+        String dockerfile = Files.readString(docker.resolve("Dockerfile"));
+
+        assertThat(config.hosts()).containsExactly("example.test");
+        assertThat(config.https().listen()).isEqualTo(new ListenAddress("0.0.0.0", 443));
+        assertThat(config.http().listen()).isEqualTo(new ListenAddress("0.0.0.0", 80));
+        assertThat(dockerfile).contains("EXPOSE 80 443");
+        assertThat(config.http().redirect().httpsPort()).isEqualTo(8443);
+        assertThat(config.https().selfSignedDir()).contains(Path.of("/var/lib/tlsfront"));
+        assertThat(dockerfile).contains("chown tlsfront:tlsfront /var/lib/tlsfront");
+        assertThat(config.admin().listen()).isPresent();
+        assertThat(dockerfile).contains("\"health\", \"-c\", \"/etc/tlsfront/tlsfront.yaml\"")
+                .contains("COPY docker/tlsfront.yaml /etc/tlsfront/tlsfront.yaml");
+        assertThat(config.server().drainTimeout()).isLessThan(Duration.ofSeconds(10));  // docker stop's default grace
+    }
+
+    /** Every file compose.yaml mounts or builds from is in the repository. */
+    @Test
+    void composeFileNamesFilesThatExist() throws Exception {
+        Path docker = Path.of("..", "docker");
+        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(docker.resolve("compose.yaml").toFile());
+        JsonNode tlsfront = compose.path("services").path("tlsfront");
+        assertThat(docker.resolve(tlsfront.path("build").path("context").asText())
+                .resolve(tlsfront.path("build").path("dockerfile").asText())).isRegularFile();
+        List<String> mounts = new ArrayList<>();
+        tlsfront.path("volumes").forEach(volume -> mounts.add(volume.asText()));
+        assertThat(mounts).contains("./tlsfront.yaml:/etc/tlsfront/tlsfront.yaml:ro");
+        for (String mount : mounts) {
+            if (mount.startsWith("./")) {
+                assertThat(docker.resolve(mount.substring(0, mount.indexOf(':')))).exists();
+            }
+        }
+        JsonNode app = compose.path("services").path("app");
+        assertThat(app.path("ports").isMissingNode()).as("the app is reachable only through tlsfront").isTrue();
+        assertThat(docker.resolve("demo-app/app.py")).isRegularFile();
+        assertThat(app.path("command").toString()).contains("/app/app.py");
     }
 }

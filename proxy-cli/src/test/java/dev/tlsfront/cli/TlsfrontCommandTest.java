@@ -114,4 +114,31 @@ class TlsfrontCommandTest {
         Files.writeString(config, "hosts: []\n");
         assertThat(run("run", "-c", config.toString())).isEqualTo(78);
     }
+
+    @Test
+    void healthNeedsAnAdminListener() throws Exception {
+        Path config = templateWithTestCertificate(Instant.now());
+        assertThat(run("health", "-c", config.toString())).isEqualTo(78);
+        assertThat(err.toString()).contains("admin.listen is not set");
+    }
+
+    @Test
+    void healthAsksTheAdminListenerOnLoopbackWhenItBindsEverywhere() throws Exception {
+        try (var closed = new java.net.ServerSocket(0)) {
+            int port = closed.getLocalPort();
+            closed.close();
+            Path config = templateWithTestCertificate(Instant.now());
+            String template = Files.readString(config);
+            String withAdmin = template.replace("admin:\n  listen: \"\"", "admin:\n  listen: \"0.0.0.0:" + port + "\"");
+            assertThat(withAdmin).isNotEqualTo(template);
+            Files.writeString(config, withAdmin);
+
+            assertThat(run("health", "-c", config.toString(), "--timeout", "2")).isEqualTo(HealthCommand.UNHEALTHY);
+            assertThat(err.toString()).startsWith("http://127.0.0.1:" + port + "/healthz: ");
+        }
+        assertThat(HealthCommand.healthUrl(new dev.tlsfront.config.ListenAddress("::", 9901)))
+                .hasToString("http://[::1]:9901/healthz");
+        assertThat(HealthCommand.healthUrl(new dev.tlsfront.config.ListenAddress("10.0.0.2", 9901)))
+                .hasToString("http://10.0.0.2:9901/healthz");
+    }
 }
