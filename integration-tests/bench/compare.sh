@@ -50,6 +50,7 @@ https:
   certificates: [{ cert: "$D/pki/site-chain.crt", key: "$D/pki/site.key" }]
 backend: { url: "http://127.0.0.1:9000" }
 server: { event_loops: $LOOPS, log_level: warn }
+access_log: { format: off }   # as the peers' configs (access_log off)
 YAML
 $PROXY_CPU java ${TLSFRONT_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx256m} -jar "$JAR" run -c "$CONF" > /tmp/tlsfront-bench.log 2>&1 &
 TF_PID=$!

@@ -49,6 +49,13 @@ class DaemonTest {
                     .containsIgnoringCase("location: https://localhost:" + tlsfront.httpsPort + "/x");
 
             assertThat(tlsfront.terminate(Duration.ofSeconds(20))).isZero();
+            // The access log, combined format on standard output by default: the time, then the
+            // request, status, body bytes, referer, user agent, request and backend time, TLS.
+            assertThat(tlsfront.output())
+                    .containsPattern("\n127\\.0\\.0\\.1 - - \\[\\d\\d/\\w{3}/20\\d\\d:\\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\\] "
+                            + "\"GET /echo HTTP/1\\.1\" 200 \\d+ \"-\" \"curl/[^\"]+\" rt=\\d+\\.\\d{3} bt=\\d+\\.\\d{3} "
+                            + "tls=TLSv1\\.3 cipher=TLS_\\w+\n")
+                    .containsPattern("\"GET /x HTTP/1\\.1\" 301 0 \"-\" \"curl/[^\"]+\" rt=\\d+\\.\\d{3} bt=- tls=- cipher=-\n");
         }
     }
 
@@ -126,5 +133,61 @@ class DaemonTest {
             assertThat(result.exitCode()).as(result.output()).isEqualTo(74);
             assertThat(result.output()).contains("https listener: cannot bind 127.0.0.1:" + taken.getLocalPort() + ": ").contains("Address already in use");
         }
+    }
+
+    @Test
+    void jsonAccessLogGoesToItsFileAndSighupReopensItAfterRotation() throws Exception {
+        TestCertificate certificate = TestCertificate.create(state, "localhost");
+        Path config = state.resolve("tlsfront.yaml");
+        Path log = state.resolve("access.log");
+        try (TestBackend backend = new TestBackend()) {
+            Files.writeString(config, RunningProxy.yaml(certificate, backend.url(),
+                    "access_log: { format: json, path: \"" + log + "\" }\n"));
+            try (TlsfrontProcess tlsfront = TlsfrontProcess.start(Map.of(), "run", "-c", config.toString())) {
+                String url = "https://localhost:" + tlsfront.httpsPort;
+                Command.run("curl", "-sk", "-o", "/dev/null", "-A", "agent \"x\"", "--max-time", "10", url + "/echo?q=1");
+                String line = awaitLine(log);
+                var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+                assertThat(json.path("time").asText()).matches("20\\d\\d-\\d\\d-\\d\\dT.*Z");
+                assertThat(json.path("client").asText()).isEqualTo("127.0.0.1");
+                assertThat(json.path("method").asText()).isEqualTo("GET");
+                assertThat(json.path("target").asText()).isEqualTo("/echo?q=1");
+                assertThat(json.path("status").asInt()).isEqualTo(200);
+                assertThat(json.path("bytes_sent").asLong()).isPositive();
+                assertThat(json.path("user_agent").asText()).isEqualTo("agent \"x\"");
+                assertThat(json.has("referer")).isFalse();
+                assertThat(json.path("request_time").isNumber()).isTrue();
+                assertThat(json.path("backend_time").isNumber()).isTrue();
+                assertThat(json.path("tls_protocol").asText()).isEqualTo("TLSv1.3");
+                assertThat(tlsfront.output()).doesNotContain("/echo?q=1");  // not on standard output too
+
+                // logrotate: rename, then SIGHUP; the next line goes to a new file of the same name.
+                Path rotated = state.resolve("access.log.1");
+                Files.move(log, rotated);
+                Command.run("kill", "-HUP", Long.toString(tlsfront.process.pid()));
+                long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (!Files.exists(log) && System.nanoTime() < end) {
+                    Thread.sleep(50);
+                }
+                Command.run("curl", "-sk", "-o", "/dev/null", "--max-time", "10", url + "/after-rotation");
+                assertThat(awaitLine(log)).contains("\"target\":\"/after-rotation\"");
+                assertThat(Files.readString(rotated)).doesNotContain("after-rotation");
+                assertThat(tlsfront.terminate(Duration.ofSeconds(20))).isZero();
+            }
+        }
+    }
+
+    private static String awaitLine(Path file) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < end) {
+            if (Files.exists(file)) {
+                String text = Files.readString(file);
+                if (text.endsWith("\n")) {
+                    return text.strip();
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no line in " + file);
     }
 }

@@ -72,7 +72,11 @@ final class CheckCommand implements Callable<Integer> {
                 + " B, " + limits.maxHeaderFields() + " fields, body " + (limits.maxBodySize() == 0 ? "unlimited" : limits.maxBodySize() + " B")
                 + ", header_timeout " + limits.headerTimeout().toMillis() + "ms, body_timeout " + limits.bodyTimeout().toMillis()
                 + "ms, keepalive_timeout " + limits.keepAliveTimeout().toMillis() + "ms, max_connections " + limits.maxConnections());
-        out.println("admin: " + loaded.admin().listen().map(a -> "listen " + a + " (GET /healthz)").orElse("off"));
+        out.println("admin: " + loaded.admin().listen().map(a -> "listen " + a + " (GET /healthz, GET /metrics)").orElse("off"));
+        out.println("access_log: " + (loaded.accessLog().enabled()
+                ? loaded.accessLog().format().name().toLowerCase() + " to "
+                        + loaded.accessLog().path().map(Path::toString).orElse("standard output")
+                : "off"));
         out.println("server: event_loops " + (loaded.server().eventLoops() == 0 ? "one per core" : loaded.server().eventLoops())
                 + ", drain_timeout " + loaded.server().drainTimeout().toSeconds() + "s, log_level " + loaded.server().logLevel());
 

@@ -52,6 +52,7 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.CONFIG;
         }
         LogLevel.apply(loaded.server().logLevel());
+        AccessLogging.apply(loaded.accessLog());
         ServerTls tls;
         try {
             tls = ServerTls.load(loaded.https(), loaded.hosts(), Clock.systemUTC());
@@ -75,7 +76,13 @@ final class RunCommand implements Callable<Integer> {
         Reloader reloader = new Reloader(server, config::load, Clock.systemUTC());
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
-        Signal.handle(new Signal("HUP"), s -> reloader.reload());
+        Runnable reload = () -> {
+            if (reloader.reload()) {
+                LogLevel.apply(server.config().server().logLevel());
+                AccessLogging.apply(server.config().accessLog());  // reopens the file after rotation
+            }
+        };
+        Signal.handle(new Signal("HUP"), s -> reload.run());
         // certbot renewals replace the files without telling anyone: look every few seconds.
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "certificate-watcher");
@@ -93,6 +100,8 @@ final class RunCommand implements Callable<Integer> {
         log.info("stopping: draining in-flight requests for up to {} s", loaded.server().drainTimeout().toSeconds());
         boolean clean = server.drain(loaded.server().drainTimeout());
         log.info(clean ? "stopped" : "stopped at the drain deadline");
+        // Writes out the access log lines still queued.
+        ((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).stop();
         return ExitCodes.OK;
     }
 }

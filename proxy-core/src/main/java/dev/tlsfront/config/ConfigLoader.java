@@ -33,6 +33,8 @@ public final class ConfigLoader {
     private static final Map<String, RedirectStatus> REDIRECT_STATUSES = ordered("auto", RedirectStatus.AUTO,
             "301", RedirectStatus.MOVED_PERMANENTLY, "302", RedirectStatus.FOUND,
             "307", RedirectStatus.TEMPORARY_REDIRECT, "308", RedirectStatus.PERMANENT_REDIRECT);
+    private static final Map<String, AccessLogConfig.Format> ACCESS_LOG_FORMATS = ordered(
+            "combined", AccessLogConfig.Format.COMBINED, "json", AccessLogConfig.Format.JSON, "off", AccessLogConfig.Format.OFF);
     private static final Map<String, String> LOG_LEVELS = ordered("error", "error", "warn", "warn",
             "info", "info", "debug", "debug", "trace", "trace");
 
@@ -113,11 +115,21 @@ public final class ConfigLoader {
                             ListenAddress::parse))
                     : Optional.empty();
             adminSection.rejectUnknown();
+            AccessLogConfig accessLog = accessLog(root.section("access_log"));
             root.rejectUnknown();
             if (!problems.isEmpty()) {
                 return null;
             }
-            return new ProxyConfig(hosts, http, https, backend, server, policy, limits, new AdminConfig(admin));
+            return new ProxyConfig(hosts, http, https, backend, server, policy, limits, new AdminConfig(admin), accessLog);
+        }
+
+        private AccessLogConfig accessLog(Section section) {
+            AccessLogConfig.Format format = section.choice("format", ACCESS_LOG_FORMATS, AccessLogConfig.Format.COMBINED);
+            Optional<Path> path = Optional.of(section.string("path", "")).filter(s -> !s.isBlank()).map(dir::resolve);
+            path.map(Path::getParent).filter(p -> !Files.isDirectory(p)).ifPresent(p ->
+                    section.problem("path", "directory '" + p + "' does not exist (expected: a file in an existing directory, or \"\" for standard output)"));
+            section.rejectUnknown();
+            return new AccessLogConfig(format, path);
         }
 
         private List<String> hosts(Section root) {

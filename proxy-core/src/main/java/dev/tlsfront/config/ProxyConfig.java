@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param policy the HTTPS-only policies applied to what passes through
  * @param limits limits and timeouts for what clients send
  * @param admin the admin listener
+ * @param accessLog the per-request log
  */
 public record ProxyConfig(List<String> hosts, HttpListenerConfig http, HttpsListenerConfig https, BackendConfig backend,
-        ServerConfig server, PolicyConfig policy, LimitsConfig limits, AdminConfig admin) {
+        ServerConfig server, PolicyConfig policy, LimitsConfig limits, AdminConfig admin, AccessLogConfig accessLog) {
 
     public ProxyConfig {
         hosts = List.copyOf(hosts);
@@ -36,6 +37,7 @@ public record ProxyConfig(List<String> hosts, HttpListenerConfig http, HttpsList
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(accessLog, "accessLog");
     }
 
     /** The first host: where redirects go when the request's Host is not one of {@link #hosts()}. */

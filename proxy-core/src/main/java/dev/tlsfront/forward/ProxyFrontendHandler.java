@@ -2,6 +2,7 @@ package dev.tlsfront.forward;
 
 import dev.tlsfront.http.LocalResponse;
 import dev.tlsfront.http.MalformedRequest;
+import dev.tlsfront.observe.ExchangeNotes;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -46,6 +47,8 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
     private final long responseTimeoutNanos;
 
     private ChannelHandlerContext ctx;
+    /** For the access log and the metrics: backend timing and failures. */
+    private ExchangeNotes notes;
     private boolean draining;
     /** A read was asked of the client channel and no message has answered it yet. */
     private boolean readRequested;
@@ -71,6 +74,8 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        ExchangeNotes observed = ctx.channel().attr(ExchangeNotes.KEY).get();
+        this.notes = observed != null ? observed : new ExchangeNotes();
     }
 
     @Override
@@ -168,6 +173,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
             if (!f.isSuccess()) {
                 log.warn("{} {}: backend {} unreachable: {}", request.method(), request.uri(), pool.config().url(),
                         f.cause().toString());
+                notes.failed(ExchangeNotes.BackendFailure.CONNECT);
                 respondLocally(HttpResponseStatus.BAD_GATEWAY);
                 return;
             }
@@ -180,6 +186,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
         backendReused = reused;
         relay = (BackendRelayHandler) channel.pipeline().context(BackendPool.RELAY).handler();
         relay.lease(this);
+        notes.requestSent();
         channel.write(request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         if (requestDone) {
             // A retry: the request had no body, and its end was already read from the client.
@@ -198,6 +205,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
     public void responseHead(HttpResponse response) {
         responseStarted = true;
         lastBackendActivity = System.nanoTime();
+        notes.responseReceived();
         // RFC 9110 §6.2: the version is the sender's, i.e. the proxy's, whatever the backend spoke.
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         int code = response.status().code();
@@ -269,6 +277,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
     @Override
     public void backendFailed(String why) {
         retryAllowed = false;
+        notes.failed(ExchangeNotes.BackendFailure.INVALID);
         log.warn("{} {}: backend {} {}", request.method(), request.uri(), pool.config().url(), why);
     }
 
@@ -281,6 +290,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
         if (responseStarted) {
             log.warn("{} {}: backend {} closed the connection before the response was complete",
                     request.method(), request.uri(), pool.config().url());
+            notes.failed(ExchangeNotes.BackendFailure.CLOSED);
             abort();
             return;
         }
@@ -293,6 +303,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
         }
         log.warn("{} {}: backend {} closed the connection without a response", request.method(), request.uri(),
                 pool.config().url());
+        notes.failed(ExchangeNotes.BackendFailure.CLOSED);
         respondLocally(HttpResponseStatus.BAD_GATEWAY);
     }
 
@@ -320,6 +331,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
         }
         log.warn("{} {}: backend {} sent nothing for {} ms", request.method(), request.uri(), pool.config().url(),
                 TimeUnit.NANOSECONDS.toMillis(responseTimeoutNanos));
+        notes.failed(ExchangeNotes.BackendFailure.TIMEOUT);
         if (responseStarted) {
             abort();
         } else {

@@ -21,10 +21,15 @@ public final class LocationRewriteHandler extends ChannelDuplexHandler {
     private static final AsciiString REFRESH = AsciiString.cached("refresh");
 
     private final LocationRewriter rule;
+    private final Runnable onRewrite;
     private String requestHost;
 
-    public LocationRewriteHandler(LocationRewriter rule) {
+    /**
+     * @param onRewrite told of each header rewritten (for the metrics)
+     */
+    public LocationRewriteHandler(LocationRewriter rule, Runnable onRewrite) {
         this.rule = rule;
+        this.onRewrite = onRewrite;
     }
 
     @Override
@@ -54,6 +59,7 @@ public final class LocationRewriteHandler extends ChannelDuplexHandler {
         String rewritten = refresh ? rule.rewriteRefresh(value, requestHost) : rule.rewrite(value, requestHost);
         if (rewritten != null) {
             headers.set(name, rewritten);
+            onRewrite.run();
         }
     }
 }

@@ -16,9 +16,14 @@ public final class SecureCookiesHandler extends ChannelOutboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(SecureCookiesHandler.class);
 
     private final SecureCookies rule;
+    private final Runnable onRewrite;
 
-    public SecureCookiesHandler(SecureCookies rule) {
+    /**
+     * @param onRewrite told of each Set-Cookie line changed (for the metrics)
+     */
+    public SecureCookiesHandler(SecureCookies rule, Runnable onRewrite) {
         this.rule = rule;
+        this.onRewrite = onRewrite;
     }
 
     @Override
@@ -36,7 +41,10 @@ public final class SecureCookiesHandler extends ChannelOutboundHandlerAdapter {
         for (int i = 0; i < rewritten.length; i++) {
             String line = lines.get(i);
             rewritten[i] = rule.rewrite(line);
-            changed |= rewritten[i] != line;
+            if (rewritten[i] != line) {
+                changed = true;
+                onRewrite.run();
+            }
             String problem = SecureCookies.hostPrefixProblem(line);
             if (problem != null) {
                 log.warn("the backend sets a cookie browsers will reject: {}", problem);

@@ -3,6 +3,7 @@ package dev.tlsfront.server;
 import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.http.HttpsPolicies;
 import dev.tlsfront.http.RedirectTarget;
+import dev.tlsfront.observe.AccessLog;
 import dev.tlsfront.tls.ServerTls;
 
 /**
@@ -13,5 +14,7 @@ import dev.tlsfront.tls.ServerTls;
  * @param tls the certificates and TLS settings
  * @param policies the HTTPS-only policies
  * @param redirect where the plaintext listener redirects to
+ * @param accessLog the access log's format
  */
-record Generation(ProxyConfig config, ServerTls tls, HttpsPolicies policies, RedirectTarget redirect) {}
+record Generation(ProxyConfig config, ServerTls tls, HttpsPolicies policies, RedirectTarget redirect,
+        AccessLog accessLog) {}

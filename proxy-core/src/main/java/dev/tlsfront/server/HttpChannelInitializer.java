@@ -1,5 +1,8 @@
 package dev.tlsfront.server;
 
+import dev.tlsfront.observe.ExchangeObserverHandler;
+import dev.tlsfront.observe.Listener;
+import dev.tlsfront.observe.ProxyMetrics;
 import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.http.AcmeChallengeHandler;
 import dev.tlsfront.http.IdleConnectionHandler;
@@ -17,6 +20,7 @@ import java.util.function.Supplier;
  * <ol>
  *   <li>{@value #SYNTAX}: strict HTTP/1.1 syntax on the raw bytes, and the header deadline;
  *   <li>{@value #CODEC}: HTTP/1.1 decoding and encoding;
+ *   <li>{@value #OBSERVE}: the access log and the metrics, one record per exchange;
  *   <li>{@value #IDLE}: closes a keep-alive connection idle for {@code limits.keepalive_timeout};
  *   <li>{@value #KEEP_ALIVE}: closes the connection after a response when either side asked to;
  *   <li>{@value #ACME} (only with {@code acme_webroot}): serves ACME HTTP-01 challenge files;
@@ -27,6 +31,7 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
 
     static final String SYNTAX = "request-syntax";
     static final String CODEC = "http-codec";
+    static final String OBSERVE = "observe";
     static final String IDLE = "idle-timeout";
     static final String KEEP_ALIVE = "keep-alive";
     static final String ACME = "acme-challenge";
@@ -34,10 +39,12 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
 
     private final Supplier<Generation> current;
     private final ConnectionLimit connections;
+    private final ProxyMetrics metrics;
 
-    HttpChannelInitializer(Supplier<Generation> current, ConnectionLimit connections) {
+    HttpChannelInitializer(Supplier<Generation> current, ConnectionLimit connections, ProxyMetrics metrics) {
         this.current = current;
         this.connections = connections;
+        this.metrics = metrics;
     }
 
     @Override
@@ -52,6 +59,7 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
                         config.limits().headerTimeout().toMillis(),
                         config.limits().bodyTimeout().toMillis()))
                 .addLast(CODEC, new HttpServerCodec(HttpsChannelInitializer.decoderConfig(config)))
+                .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTP, metrics, generation.accessLog()))
                 .addLast(IDLE, new IdleConnectionHandler(config.limits().keepAliveTimeout().toMillis()))
                 .addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());
         config.http().acmeWebroot().ifPresent(webroot -> ch.pipeline().addLast(ACME, new AcmeChallengeHandler(webroot)));

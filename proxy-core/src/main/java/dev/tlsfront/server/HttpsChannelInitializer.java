@@ -15,6 +15,9 @@ import dev.tlsfront.http.RequestSyntaxHandler;
 import dev.tlsfront.http.RequestValidationHandler;
 import dev.tlsfront.http.SecureCookiesHandler;
 import dev.tlsfront.http.UpgradeInsecureRequestsHandler;
+import dev.tlsfront.observe.ExchangeObserverHandler;
+import dev.tlsfront.observe.Listener;
+import dev.tlsfront.observe.ProxyMetrics;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -32,6 +35,7 @@ import java.util.function.Supplier;
  *   <li>{@value #TLS}: reads the ClientHello, picks the certificate by SNI, then becomes the SslHandler;
  *   <li>{@value #SYNTAX}: strict HTTP/1.1 syntax and framing on the raw bytes, and the header deadline;
  *   <li>{@value #CODEC}: HTTP/1.1 decoding and encoding;
+ *   <li>{@value #OBSERVE}: the access log and the metrics, one record per exchange as finally answered;
  *   <li>{@value #HSTS}: one Strict-Transport-Security on every response, whoever made it;
  *   <li>{@value #FLOW}: hands on one decoded message per read, so body pieces and pipelined requests
  *       are read only as fast as the backend takes them;
@@ -55,6 +59,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
     static final String TLS = "tls";
     static final String SYNTAX = "request-syntax";
     static final String CODEC = "http-codec";
+    static final String OBSERVE = "observe";
     static final String HSTS = "hsts";
     static final String FLOW = "flow-control";
     static final String IDLE = "idle-timeout";
@@ -73,11 +78,18 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
     private final Supplier<Generation> current;
     private final BackendPool pool;
     private final ConnectionLimit connections;
+    private final ProxyMetrics metrics;
+    private final Runnable cookieRewritten;
+    private final Runnable locationRewritten;
 
-    HttpsChannelInitializer(Supplier<Generation> current, BackendPool pool, ConnectionLimit connections) {
+    HttpsChannelInitializer(Supplier<Generation> current, BackendPool pool, ConnectionLimit connections,
+            ProxyMetrics metrics) {
         this.current = current;
         this.pool = pool;
         this.connections = connections;
+        this.metrics = metrics;
+        this.cookieRewritten = metrics::cookieRewritten;
+        this.locationRewritten = metrics::locationRewritten;
     }
 
     @Override
@@ -93,6 +105,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
                 .addLast(SYNTAX, new RequestSyntaxHandler(limits(config), config.limits().headerTimeout().toMillis(),
                         config.limits().bodyTimeout().toMillis()))
                 .addLast(CODEC, new HttpServerCodec(decoderConfig(config)))
+                .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTPS, metrics, generation.accessLog()))
                 .addLast(HSTS, policy.hsts())
                 .addLast(FLOW, new FlowControlHandler())
                 .addLast(IDLE, new IdleConnectionHandler(config.limits().keepAliveTimeout().toMillis()))
@@ -101,8 +114,8 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
                 .addLast(EXPECT, new HttpServerExpectContinueHandler())
                 .addLast(HOP_BY_HOP, HopByHopHeadersHandler.INSTANCE)
                 .addLast(FORWARDED, new ForwardedHeadersHandler(policy.forwarded()))
-                .addLast(COOKIES, new SecureCookiesHandler(policy.cookies()))
-                .addLast(LOCATION, new LocationRewriteHandler(policy.locations()));
+                .addLast(COOKIES, new SecureCookiesHandler(policy.cookies(), cookieRewritten))
+                .addLast(LOCATION, new LocationRewriteHandler(policy.locations(), locationRewritten));
         policy.responseHeaders().ifPresent(handler -> pipeline.addLast(RESPONSE_HEADERS, handler));
         if (policy.upgradeInsecureRequests()) {
             pipeline.addLast(UPGRADE_INSECURE, UpgradeInsecureRequestsHandler.INSTANCE);

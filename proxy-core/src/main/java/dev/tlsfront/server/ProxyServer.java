@@ -6,6 +6,8 @@ import dev.tlsfront.forward.BackendPool;
 import dev.tlsfront.forward.DrainRequest;
 import dev.tlsfront.http.HttpsPolicies;
 import dev.tlsfront.http.RedirectTarget;
+import dev.tlsfront.observe.AccessLog;
+import dev.tlsfront.observe.ProxyMetrics;
 import dev.tlsfront.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -40,6 +42,7 @@ public final class ProxyServer implements AutoCloseable {
     private final Channel httpListener;
     private final Channel adminListener;
     private final String transport;
+    private final ProxyMetrics metrics = new ProxyMetrics(() -> current.get().tls().certificates());
 
     private ProxyServer(ProxyConfig config, ServerTls tls) throws IOException {
         Transport chosen = Transport.best();
@@ -57,13 +60,13 @@ public final class ProxyServer implements AutoCloseable {
             this.httpsListener = bind(chosen, config.https().listen(), "https",
                     new ServerBootstrap().childOption(ChannelOption.AUTO_READ, false)
                             .childHandler(new HttpsChannelInitializer(current::get, pool,
-                                    new ConnectionLimit(httpsConnections, config.limits().maxConnections()))));
+                                    new ConnectionLimit(httpsConnections, config.limits().maxConnections()), metrics)));
             this.httpListener = bind(chosen, config.http().listen(), "http", new ServerBootstrap().childHandler(
                     new HttpChannelInitializer(current::get,
-                            new ConnectionLimit(httpConnections, config.limits().maxConnections()))));
+                            new ConnectionLimit(httpConnections, config.limits().maxConnections()), metrics)));
             this.adminListener = config.admin().listen().isEmpty() ? null
                     : bind(chosen, config.admin().listen().get(), "admin", new ServerBootstrap().childHandler(
-                            new AdminChannelInitializer(loop -> health(pool, loop))));
+                            new AdminChannelInitializer(loop -> health(pool, loop), metrics.registry())));
             current.set(generation(config, tls));
             httpsListener.config().setAutoRead(true);
             httpListener.config().setAutoRead(true);
@@ -82,7 +85,8 @@ public final class ProxyServer implements AutoCloseable {
         int tlsPort = httpsAddress().getPort();
         int publicHttpsPort = config.http().redirect().httpsPort() > 0 ? config.http().redirect().httpsPort() : tlsPort;
         return new Generation(config, tls, HttpsPolicies.of(config, httpAddress().getPort(), tlsPort, publicHttpsPort),
-                new RedirectTarget(config.hosts(), config.http().redirect(), publicHttpsPort));
+                new RedirectTarget(config.hosts(), config.http().redirect(), publicHttpsPort),
+                new AccessLog(config.accessLog().format()));
     }
 
     /**

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,6 +127,23 @@ class ConfigLoaderTest {
                   tls: { profile: old }
                 """)).containsExactly(
                 "tlsfront.yaml:5:19: https.tls.profile: 'old' (expected: intermediate or modern)");
+    }
+
+    @Test
+    void accessLogIsCombinedOnStandardOutputUnlessConfigured() throws Exception {
+        assertThat(parse(MINIMAL).accessLog()).isEqualTo(AccessLogConfig.DEFAULT);
+        Files.createDirectories(dir.resolve("logs"));
+        assertThat(parse(MINIMAL + "access_log: { format: json, path: logs/access.log }\n").accessLog())
+                .isEqualTo(new AccessLogConfig(AccessLogConfig.Format.JSON, Optional.of(dir.resolve("logs/access.log"))));
+        assertThat(parse(MINIMAL + "access_log: { format: \"off\" }\n").accessLog().enabled()).isFalse();
+    }
+
+    @Test
+    void accessLogProblemsArePlaced() {
+        assertThat(problems(MINIMAL + "access_log:\n  format: apache\n  path: nowhere/access.log\n")).containsExactly(
+                "tlsfront.yaml:6:11: access_log.format: 'apache' (expected: one of combined, json, off)",
+                "tlsfront.yaml:7:9: access_log.path: directory '" + dir.resolve("nowhere")
+                        + "' does not exist (expected: a file in an existing directory, or \"\" for standard output)");
     }
 
     @Test

@@ -18,19 +18,25 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** The response-side policy handlers, together as on the TLS listener, over raw HTTP bytes. */
 class ResponsePoliciesHandlerTest {
 
+    /** What the handlers report to the metrics. */
+    private final AtomicInteger cookiesRewritten = new AtomicInteger();
+    private final AtomicInteger locationsRewritten = new AtomicInteger();
+
     /** Answers every request with a response that {@code backend} fills in, as the forwarder would. */
-    private static EmbeddedChannel channel(PolicyConfig.Hsts hsts, Consumer<FullHttpResponse> backend) {
+    private EmbeddedChannel channel(PolicyConfig.Hsts hsts, Consumer<FullHttpResponse> backend) {
         return new EmbeddedChannel(
                 new HttpServerCodec(),
                 new StrictTransportSecurityHandler(hsts),
-                new SecureCookiesHandler(new SecureCookies(PolicyConfig.Cookies.DEFAULT)),
-                new LocationRewriteHandler(new LocationRewriter(List.of("example.com"), 80, 443, 443, "127.0.0.1", 8000)),
+                new SecureCookiesHandler(new SecureCookies(PolicyConfig.Cookies.DEFAULT), cookiesRewritten::incrementAndGet),
+                new LocationRewriteHandler(new LocationRewriter(List.of("example.com"), 80, 443, 443, "127.0.0.1", 8000),
+                        locationsRewritten::incrementAndGet),
                 new ResponseHeadersHandler(Map.of("X-Content-Type-Options", "nosniff")),
                 UpgradeInsecureRequestsHandler.INSTANCE,
                 new ChannelInboundHandlerAdapter() {
@@ -48,7 +54,7 @@ class ResponsePoliciesHandlerTest {
                 });
     }
 
-    private static String get(EmbeddedChannel channel) {
+    private String get(EmbeddedChannel channel) {
         return EmbeddedHttp.exchange(channel, "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n");
     }
 
@@ -87,6 +93,7 @@ class ResponsePoliciesHandlerTest {
         assertThat(response).contains("set-cookie: a=1; Path=/; Secure\r\n"
                 + "set-cookie: b=2; Secure\r\n"
                 + "set-cookie: c=3; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Secure\r\n");
+        assertThat(cookiesRewritten).hasValue(2);
     }
 
     @Test
@@ -97,12 +104,14 @@ class ResponsePoliciesHandlerTest {
         }));
         assertThat(response).contains("location: https://example.com/next?a=1\r\n")
                 .contains("refresh: 0; url=https://example.com/r\r\n");
+        assertThat(locationsRewritten).hasValue(2);
     }
 
     @Test
     void otherSitesLocationIsUntouched() {
         assertThat(get(channel(PolicyConfig.Hsts.DEFAULT, r -> r.headers().set("Location", "http://other.example/"))))
                 .contains("Location: http://other.example/\r\n");
+        assertThat(locationsRewritten).hasValue(0);
     }
 
     @Test

@@ -1,0 +1,64 @@
+package dev.tlsfront.observe;
+
+import io.netty.util.AttributeKey;
+
+/**
+ * What the forwarder knows about the current exchange and the observer cannot see: when the backend
+ * was asked and answered, and how it failed. One per connection, written and read on its event loop.
+ */
+public final class ExchangeNotes {
+
+    public static final AttributeKey<ExchangeNotes> KEY = AttributeKey.valueOf(ExchangeNotes.class, "notes");
+
+    /** Why the backend gave no (complete) answer; the label of {@code tlsfront_backend_failures_total}. */
+    public enum BackendFailure {
+        /** No connection could be made. */
+        CONNECT("connect"),
+        /** It closed the connection before the response was complete. */
+        CLOSED("closed"),
+        /** It sent a response the proxy will not relay (bad framing). */
+        INVALID("invalid_response"),
+        /** It sent nothing for backend.response_timeout. */
+        TIMEOUT("timeout");
+
+        final String label;
+
+        BackendFailure(String label) {
+            this.label = label;
+        }
+    }
+
+    private long requestSentNanos;
+    private long backendNanos = -1;
+    private BackendFailure failure;
+
+    /** The request head goes to the backend now. */
+    public void requestSent() {
+        requestSentNanos = System.nanoTime();
+    }
+
+    /** The backend's response head arrived now. */
+    public void responseReceived() {
+        backendNanos = System.nanoTime() - requestSentNanos;
+    }
+
+    public void failed(BackendFailure why) {
+        if (failure == null) {
+            failure = why;
+        }
+    }
+
+    /** Time from request to response head at the backend, or -1 if it did not answer; then forgets it. */
+    long takeBackendNanos() {
+        long taken = backendNanos;
+        backendNanos = -1;
+        return taken;
+    }
+
+    /** The backend failure of this exchange, if any; then forgets it. */
+    BackendFailure takeFailure() {
+        BackendFailure taken = failure;
+        failure = null;
+        return taken;
+    }
+}

@@ -1,0 +1,171 @@
+package dev.tlsfront.observe;
+
+import dev.tlsfront.tls.ServerTls;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * tlsfront's Prometheus metrics, in a registry of its own (served by the admin listener's
+ * {@code /metrics}). The per-request series are resolved once here, so counting a request is a few
+ * adds, no label lookup.
+ */
+public final class ProxyMetrics {
+
+    private static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
+    private static final String OTHER_METHOD = "other";
+    private static final int CLASSES = 5;
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    /** [listener][method index, METHODS.size() for other][status class 1-5 minus 1]. */
+    private final CounterDataPoint[][][] requests;
+    private final DistributionDataPoint[] durations;
+    private final GaugeDataPoint[] openConnections;
+    private final Counter handshakes;
+    private final CounterDataPoint handshakeFailures;
+    private final Counter backendFailures;
+    private final CounterDataPoint[] redirects = new CounterDataPoint[4];
+    private final Counter redirectsByStatus;
+    private final CounterDataPoint cookiesSecured;
+    private final CounterDataPoint locationsRewritten;
+
+    /**
+     * @param certificates the certificates now served, asked at each scrape (they change on reload)
+     */
+    public ProxyMetrics(Supplier<List<ServerTls.LoadedCertificate>> certificates) {
+        Counter requestCounter = Counter.builder().name("tlsfront_requests_total")
+                .help("Requests answered, by listener, method and status class")
+                .labelNames("listener", "method", "code").withoutExemplars().register(registry);
+        Listener[] listeners = Listener.values();
+        requests = new CounterDataPoint[listeners.length][METHODS.size() + 1][CLASSES];
+        for (Listener listener : listeners) {
+            for (int m = 0; m <= METHODS.size(); m++) {
+                for (int c = 0; c < CLASSES; c++) {
+                    requests[listener.ordinal()][m][c] = requestCounter.labelValues(listener.label(),
+                            m < METHODS.size() ? METHODS.get(m) : OTHER_METHOD, (c + 1) + "xx");
+                }
+            }
+        }
+        Histogram duration = Histogram.builder().name("tlsfront_request_duration_seconds")
+                .help("From a request head's arrival to its response's end").unit(Unit.SECONDS)
+                .classicOnly().classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+                .labelNames("listener").withoutExemplars().register(registry);
+        durations = new DistributionDataPoint[listeners.length];
+        Gauge open = Gauge.builder().name("tlsfront_open_connections").help("Client connections open now")
+                .labelNames("listener").withoutExemplars().register(registry);
+        openConnections = new GaugeDataPoint[listeners.length];
+        for (Listener listener : listeners) {
+            durations[listener.ordinal()] = duration.labelValues(listener.label());
+            openConnections[listener.ordinal()] = open.labelValues(listener.label());
+        }
+        handshakes = Counter.builder().name("tlsfront_tls_handshakes_total")
+                .help("Completed TLS handshakes, by protocol and cipher suite")
+                .labelNames("protocol", "cipher").withoutExemplars().register(registry);
+        handshakeFailures = Counter.builder().name("tlsfront_tls_handshake_failures_total")
+                .help("TLS handshakes that failed or timed out").withoutExemplars().register(registry).labelValues();
+        backendFailures = Counter.builder().name("tlsfront_backend_failures_total")
+                .help("Exchanges the backend failed: connect, closed, invalid_response or timeout")
+                .labelNames("reason").withoutExemplars().register(registry);
+        for (ExchangeNotes.BackendFailure failure : ExchangeNotes.BackendFailure.values()) {
+            backendFailures.initLabelValues(failure.label);
+        }
+        redirectsByStatus = Counter.builder().name("tlsfront_redirects_total")
+                .help("Redirects to HTTPS served by the plaintext listener, by status")
+                .labelNames("code").withoutExemplars().register(registry);
+        int[] redirectStatuses = {301, 302, 307, 308};
+        for (int i = 0; i < redirects.length; i++) {
+            redirects[i] = redirectsByStatus.labelValues(Integer.toString(redirectStatuses[i]));
+        }
+        cookiesSecured = Counter.builder().name("tlsfront_cookies_rewritten_total")
+                .help("Set-Cookie lines from the backend that tlsfront made Secure (or otherwise changed)")
+                .withoutExemplars().register(registry).labelValues();
+        locationsRewritten = Counter.builder().name("tlsfront_locations_rewritten_total")
+                .help("Location, Content-Location and Refresh headers rewritten from http:// to https://")
+                .withoutExemplars().register(registry).labelValues();
+        GaugeWithCallback.builder().name("tlsfront_certificate_expiry_timestamp_seconds")
+                .help("When each served certificate expires (Unix time)")
+                .labelNames("file", "names")
+                .callback(callback -> {
+                    for (ServerTls.LoadedCertificate certificate : certificates.get()) {
+                        callback.call(certificate.info().notAfter().getEpochSecond(), certificate.file().toString(),
+                                String.join(",", certificate.info().names()));
+                    }
+                })
+                .register(registry);
+        JvmMetrics.builder().register(registry);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    void request(Listener listener, String method, int status, long nanos) {
+        int c = status / 100 - 1;
+        if (c >= 0 && c < CLASSES) {
+            requests[listener.ordinal()][methodIndex(method)][c].inc();
+        }
+        durations[listener.ordinal()].observe(nanos / 1e9);
+        if (listener == Listener.HTTP && status >= 301 && status <= 308) {
+            redirect(status).inc();
+        }
+    }
+
+    /** The statuses redirect.status can choose are resolved up front; 303 and the rest are looked up. */
+    private CounterDataPoint redirect(int status) {
+        return switch (status) {
+            case 301 -> redirects[0];
+            case 302 -> redirects[1];
+            case 307 -> redirects[2];
+            case 308 -> redirects[3];
+            default -> redirectsByStatus.labelValues(Integer.toString(status));
+        };
+    }
+
+    private static int methodIndex(String method) {
+        for (int i = 0; i < METHODS.size(); i++) {
+            if (METHODS.get(i).equals(method)) {
+                return i;
+            }
+        }
+        return METHODS.size();
+    }
+
+    void connectionOpened(Listener listener) {
+        openConnections[listener.ordinal()].inc();
+    }
+
+    void connectionClosed(Listener listener) {
+        openConnections[listener.ordinal()].dec();
+    }
+
+    void handshake(String protocol, String cipher) {
+        handshakes.labelValues(protocol, cipher).inc();
+    }
+
+    void handshakeFailed() {
+        handshakeFailures.inc();
+    }
+
+    void backendFailure(ExchangeNotes.BackendFailure why) {
+        backendFailures.labelValues(why.label).inc();
+    }
+
+    /** For {@link dev.tlsfront.http.SecureCookiesHandler}: one Set-Cookie line changed. */
+    public void cookieRewritten() {
+        cookiesSecured.inc();
+    }
+
+    /** For {@link dev.tlsfront.http.LocationRewriteHandler}: one header rewritten. */
+    public void locationRewritten() {
+        locationsRewritten.inc();
+    }
+}
