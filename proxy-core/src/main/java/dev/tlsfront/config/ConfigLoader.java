@@ -366,8 +366,9 @@ public final class ConfigLoader {
             var bodyTimeout = limits.duration("body_timeout", d.bodyTimeout());
             var keepAlive = limits.duration("keepalive_timeout", d.keepAliveTimeout());
             int connections = limits.integer("max_connections", d.maxConnections(), 0, 10_000_000);
+            var websocketIdle = limits.duration("websocket_idle_timeout", d.websocketIdleTimeout());
             limits.rejectUnknown();
-            return new LimitsConfig(line, block, fields, body, header, bodyTimeout, keepAlive, connections);
+            return new LimitsConfig(line, block, fields, body, header, bodyTimeout, keepAlive, connections, websocketIdle);
         }
 
         private ServerConfig server(Section server) {

@@ -2,12 +2,15 @@ package dev.tlsfront.forward;
 
 import dev.tlsfront.http.LocalResponse;
 import dev.tlsfront.http.MalformedRequest;
+import dev.tlsfront.http.WebSocketUpgrade;
 import dev.tlsfront.observe.ExchangeNotes;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -23,6 +26,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * <p>A backend that cannot be reached gives 502, one that does not answer within the response
  * timeout gives 504, and one that fails after the response head was sent makes the client connection
  * close, so that an incomplete response can never look complete.
+ *
+ * <p>A WebSocket upgrade that the backend accepts (101) ends the HTTP exchanges of both connections:
+ * the client pipeline sheds its HTTP handlers (through {@code toTunnel}), the backend connection its
+ * encoder, and the two are joined by a {@link TunnelHandler} for the rest of their lives.
  */
 public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements Exchange {
 
@@ -45,6 +53,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
 
     private final BackendPool pool;
     private final long responseTimeoutNanos;
+    private final Consumer<ChannelPipeline> toTunnel;
 
     private ChannelHandlerContext ctx;
     /** For the access log and the metrics: backend timing and failures. */
@@ -66,9 +75,14 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
     private long lastBackendActivity;
     private ScheduledFuture<?> responseTimer;
 
-    public ProxyFrontendHandler(BackendPool pool) {
+    /**
+     * @param toTunnel removes the client pipeline's HTTP handlers once a protocol switch is agreed,
+     *     leaving what carries bytes (TLS) and an idle timer before the tunnel's end
+     */
+    public ProxyFrontendHandler(BackendPool pool, Consumer<ChannelPipeline> toTunnel) {
         this.pool = pool;
         this.responseTimeoutNanos = pool.config().responseTimeout().toNanos();
+        this.toTunnel = toTunnel;
     }
 
     @Override
@@ -206,6 +220,10 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
         responseStarted = true;
         lastBackendActivity = System.nanoTime();
         notes.responseReceived();
+        if (response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+            switchProtocols(response);
+            return;
+        }
         // RFC 9110 §6.2: the version is the sender's, i.e. the proxy's, whatever the backend spoke.
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         int code = response.status().code();
@@ -222,6 +240,33 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         ctx.write(response);
+    }
+
+    /** A 101: the tunnel if a WebSocket upgrade was asked for, otherwise the backend is broken (502). */
+    private void switchProtocols(HttpResponse response) {
+        Channel upgraded = backend;
+        if (!WebSocketUpgrade.isForwarded(request) || !requestDone) {
+            log.warn("{} {}: backend {} switched protocols unasked", request.method(), request.uri(), pool.config().url());
+            notes.failed(ExchangeNotes.BackendFailure.INVALID);
+            responseStarted = false;
+            respondLocally(HttpResponseStatus.BAD_GATEWAY);
+            upgraded.close();
+            return;
+        }
+        cancelResponseTimer();
+        endExchange();
+        WebSocketUpgrade.restoreFor(response.headers());
+        ctx.write(response);
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        // From here on both connections carry the protocol's bytes: the backend's decoder passes them
+        // through after a 101, its encoder must not see them, and the relay's work is over.
+        ((HttpClientCodec) upgraded.pipeline().get(BackendPool.CODEC)).removeOutboundHandler();
+        upgraded.pipeline().remove(BackendPool.RELAY);
+        Channel client = ctx.channel();
+        TunnelHandler.join(client, upgraded);
+        toTunnel.accept(client.pipeline());  // removes this handler too
+        client.read();
+        upgraded.read();
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.tlsfront.config.BackendConfig.RequestBuffering;
 import dev.tlsfront.forward.BackendPool;
 import dev.tlsfront.forward.RequestBufferingHandler;
 import dev.tlsfront.forward.ProxyFrontendHandler;
+import dev.tlsfront.forward.TunnelHandler;
 import dev.tlsfront.http.ForwardedHeadersHandler;
 import dev.tlsfront.http.HopByHopHeadersHandler;
 import dev.tlsfront.http.HttpsPolicies;
@@ -26,6 +27,9 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -53,6 +57,10 @@ import java.util.function.Supplier;
  *       with Content-Length;
  *   <li>{@value #PROXY}: forwards to the backend and relays the response.
  * </ol>
+ *
+ * <p>After a WebSocket upgrade ({@link #toTunnel}): {@value #TLS}, {@value #OBSERVE} (which still
+ * counts the connection), {@value #IDLE} as an idle timer for {@code limits.websocket_idle_timeout},
+ * then the tunnel to the backend.
  */
 final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
 
@@ -124,7 +132,21 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
             pipeline.addLast(BUFFERING, new RequestBufferingHandler(config.backend().requestBuffering(),
                     config.backend().requestBufferMemory(), maxBufferedBody(config)));
         }
-        pipeline.addLast(PROXY, new ProxyFrontendHandler(pool));
+        long websocketIdle = config.limits().websocketIdleTimeout().toMillis();
+        pipeline.addLast(PROXY, new ProxyFrontendHandler(pool, p -> toTunnel(p, websocketIdle)));
+    }
+
+    /** The HTTP handlers, removed last to first so that bytes a decoder still held go on to the tunnel. */
+    private static final List<String> HTTP_HANDLERS = List.of(PROXY, BUFFERING, UPGRADE_INSECURE, RESPONSE_HEADERS,
+            LOCATION, COOKIES, FORWARDED, HOP_BY_HOP, EXPECT, VALIDATION, KEEP_ALIVE, IDLE, FLOW, HSTS, CODEC, SYNTAX);
+
+    static void toTunnel(ChannelPipeline pipeline, long idleTimeoutMillis) {
+        for (String name : HTTP_HANDLERS) {
+            if (pipeline.context(name) != null) {
+                pipeline.remove(name);
+            }
+        }
+        pipeline.addBefore(TunnelHandler.NAME, IDLE, new IdleStateHandler(0, 0, idleTimeoutMillis, TimeUnit.MILLISECONDS));
     }
 
     /** The size limit of a buffered body: limits.max_body_size, or 1 GiB when that is unlimited. */
