@@ -177,7 +177,7 @@ class BackendFaultsTest {
                     socket.getOutputStream().flush();
                 });
                 RunningProxy proxy = proxyInFrontOf(dying.url(), "5s")) {
-            Command curl = Command.run("curl", "-sk", "--max-time", "10", proxy.https("/").toString());
+            Command curl = Command.run("curl", "--http1.1", "-sk", "--max-time", "10", proxy.https("/").toString());
             // curl exit 18: "transfer closed with outstanding read data remaining"
             assertThat(curl.exitCode()).isEqualTo(18);
             assertThat(curl.output()).isEqualTo("hello");

@@ -39,11 +39,11 @@ class DaemonTest {
                     .containsPattern("certificate localhost, 127.0.0.1 \\(EC, expires .*, SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}\\) from "
                             + java.util.regex.Pattern.quote(cert.toString()));
 
-            Command curl = Command.run("curl", "-s", "-i", "--max-time", "10", "--cacert", cert.toString(),
+            Command curl = Command.run("curl", "--http1.1", "-s", "-i", "--max-time", "10", "--cacert", cert.toString(),
                     "https://localhost:" + tlsfront.httpsPort + "/echo");
             assertThat(curl.output()).startsWith("HTTP/1.1 200 OK").contains("GET /echo");
 
-            Command redirect = Command.run("curl", "-s", "-i", "--max-time", "10",
+            Command redirect = Command.run("curl", "--http1.1", "-s", "-i", "--max-time", "10",
                     "http://localhost:" + tlsfront.httpPort + "/x");
             assertThat(redirect.output()).startsWith("HTTP/1.1 301")
                     .containsIgnoringCase("location: https://localhost:" + tlsfront.httpsPort + "/x");
@@ -103,7 +103,7 @@ class DaemonTest {
         Files.writeString(config, yaml);
         try (TlsfrontProcess tlsfront = TlsfrontProcess.start(Map.of(), "run", "-c", config.toString())) {
             String url = "https://localhost:" + tlsfront.httpsPort + "/";
-            assertThat(Command.run("curl", "-sk", "-i", "--max-time", "10", url).output())
+            assertThat(Command.run("curl", "--http1.1", "-sk", "-i", "--max-time", "10", url).output())
                     .contains("strict-transport-security: max-age=63072000\r\n");
 
             Files.writeString(config, yaml.replace("https:\n", "https:\n  hsts: { max_age: 300 }\n"));
@@ -112,7 +112,7 @@ class DaemonTest {
             long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             String seen = "";
             while (System.nanoTime() < end && !seen.contains("max-age=300")) {
-                seen = Command.run("curl", "-sk", "-i", "--max-time", "10", url).output();
+                seen = Command.run("curl", "--http1.1", "-sk", "-i", "--max-time", "10", url).output();
             }
             assertThat(seen).contains("strict-transport-security: max-age=300\r\n");
             assertThat(tlsfront.terminate(Duration.ofSeconds(20))).isZero();
@@ -145,7 +145,7 @@ class DaemonTest {
                     "access_log: { format: json, path: \"" + log + "\" }\n"));
             try (TlsfrontProcess tlsfront = TlsfrontProcess.start(Map.of(), "run", "-c", config.toString())) {
                 String url = "https://localhost:" + tlsfront.httpsPort;
-                Command.run("curl", "-sk", "-o", "/dev/null", "-A", "agent \"x\"", "--max-time", "10", url + "/echo?q=1");
+                Command.run("curl", "--http1.1", "-sk", "-o", "/dev/null", "-A", "agent \"x\"", "--max-time", "10", url + "/echo?q=1");
                 String line = awaitLine(log);
                 var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
                 assertThat(json.path("time").asText()).matches("20\\d\\d-\\d\\d-\\d\\dT.*Z");
@@ -169,7 +169,7 @@ class DaemonTest {
                 while (!Files.exists(log) && System.nanoTime() < end) {
                     Thread.sleep(50);
                 }
-                Command.run("curl", "-sk", "-o", "/dev/null", "--max-time", "10", url + "/after-rotation");
+                Command.run("curl", "--http1.1", "-sk", "-o", "/dev/null", "--max-time", "10", url + "/after-rotation");
                 assertThat(awaitLine(log)).contains("\"target\":\"/after-rotation\"");
                 assertThat(Files.readString(rotated)).doesNotContain("after-rotation");
                 assertThat(tlsfront.terminate(Duration.ofSeconds(20))).isZero();

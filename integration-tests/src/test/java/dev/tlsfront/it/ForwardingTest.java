@@ -126,28 +126,28 @@ class ForwardingTest {
 
     @Test
     void headGetsHeadersWithoutABody() {
-        Command result = Command.run("curl", "-sk", "-I", "--max-time", "10", proxy.https("/echo").toString());
+        Command result = Command.run("curl", "--http1.1", "-sk", "-I", "--max-time", "10", proxy.https("/echo").toString());
         assertThat(result.output()).startsWith("HTTP/1.1 200 OK").containsIgnoringCase("content-type: text/plain");
     }
 
     @ParameterizedTest
     @ValueSource(ints = {204, 304})
     void bodilessStatusesKeepTheConnection(int code) {
-        Command result = Command.run("curl", "-sk", "-o", "/dev/null", "-o", "/dev/null", "-w", "%{http_code} %{num_connects}\\n",
+        Command result = Command.run("curl", "--http1.1", "-sk", "-o", "/dev/null", "-o", "/dev/null", "-w", "%{http_code} %{num_connects}\\n",
                 "--max-time", "10", proxy.https("/status?code=" + code).toString(), proxy.https("/echo").toString());
         assertThat(result.output().lines()).containsExactly(code + " 1", "200 0");
     }
 
     @Test
     void expectContinueUploadIsAnsweredAndForwarded() {
-        Command result = Command.run("curl", "-sk", "-v", "--max-time", "10", "-H", "Expect: 100-continue",
+        Command result = Command.run("curl", "--http1.1", "-sk", "-v", "--max-time", "10", "-H", "Expect: 100-continue",
                 "--data-binary", "x".repeat(2048), proxy.https("/sha256").toString());
         assertThat(result.output()).contains("HTTP/1.1 100 Continue").contains("\n2048 ");
     }
 
     @Test
     void http10ClientGetsACompleteResponseAndTheConnectionCloses() {
-        Command result = Command.run("curl", "-sk", "-i", "--http1.0", "--max-time", "10",
+        Command result = Command.run("curl", "--http1.1", "-sk", "-i", "--http1.0", "--max-time", "10",
                 proxy.https("/bytes?n=5000&chunked").toString());
         assertThat(result.output()).startsWith("HTTP/1.1 200 OK").doesNotContainIgnoringCase("transfer-encoding");
         assertThat(result.output().length() - result.output().indexOf("\r\n\r\n") - 4).isEqualTo(5000);

@@ -43,7 +43,7 @@ class HttpsPoliciesTest {
     }
 
     private Command curl(String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of("curl", "-sk", "-i", "--max-time", "10"));
+        List<String> command = new java.util.ArrayList<>(List.of("curl", "--http1.1", "-sk", "-i", "--max-time", "10"));
         command.addAll(List.of(args));
         return Command.run(command);
     }
@@ -121,7 +121,7 @@ class HttpsPoliciesTest {
 
     @Test
     void plainHttpHasNoHstsAndSetsNoCookies() {
-        String response = Command.run("curl", "-s", "-i", "--max-time", "10", proxy.http("/respond").toString()).output();
+        String response = Command.run("curl", "--http1.1", "-s", "-i", "--max-time", "10", proxy.http("/respond").toString()).output();
         assertThat(response).startsWith("HTTP/1.1 301").doesNotContainIgnoringCase("strict-transport-security")
                 .doesNotContainIgnoringCase("set-cookie");
     }

@@ -102,7 +102,7 @@ class RequestBufferingTest {
 
     @Test
     void declaredLengthOverTheLimitGets413AtOnce() throws Exception {
-        Command curl = Command.run("curl", "-sk", "-i", "--max-time", "10", "-H", "Content-Length: 5000000",
+        Command curl = Command.run("curl", "--http1.1", "-sk", "-i", "--max-time", "10", "-H", "Content-Length: 5000000",
                 "-H", "Expect:", "--data-binary", "x", proxy.https("/sha256").toString());
         assertThat(curl.output()).startsWith("HTTP/1.1 413");
     }

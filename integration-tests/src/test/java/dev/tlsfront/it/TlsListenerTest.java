@@ -110,7 +110,7 @@ class TlsListenerTest {
     @ValueSource(strings = {"--tlsv1.2", "--tlsv1.3"})
     void secondConnectionResumesTheSession(String version) {
         // curl keeps the session of the first connection and offers it on the second.
-        Command curl = Command.run("curl", "-sk", "-v", version, "--tls-max", version.substring(6),
+        Command curl = Command.run("curl", "--http1.1", "-sk", "-v", version, "--tls-max", version.substring(6),
                 "--resolve", "a.test:" + proxy.httpsPort() + ":127.0.0.1", "-H", "Connection: close",
                 "-o", "/dev/null", "-o", "/dev/null", "https://a.test:" + proxy.httpsPort() + "/",
                 "https://a.test:" + proxy.httpsPort() + "/");
@@ -140,9 +140,13 @@ class TlsListenerTest {
     }
 
     @Test
-    void alpnSelectsHttp11() {
-        Command result = Command.run("openssl", "s_client", "-connect", "127.0.0.1:" + proxy.httpsPort(),
-                "-alpn", "h2,http/1.1", "-servername", "a.test");
-        assertThat(result.output()).contains("ALPN protocol: http/1.1");
+    void alpnPrefersH2AndServesHttp11ToClientsWithoutIt() {
+        assertThat(Command.run("openssl", "s_client", "-connect", "127.0.0.1:" + proxy.httpsPort(),
+                "-alpn", "http/1.1,h2", "-servername", "a.test").output()).contains("ALPN protocol: h2");
+        assertThat(Command.run("openssl", "s_client", "-connect", "127.0.0.1:" + proxy.httpsPort(),
+                "-alpn", "http/1.1", "-servername", "a.test").output()).contains("ALPN protocol: http/1.1");
+        // No ALPN at all: HTTP/1.1.
+        assertThat(Command.run("curl", "-sk", "-i", "--no-alpn", "--max-time", "10",
+                "https://127.0.0.1:" + proxy.httpsPort() + "/").output()).startsWith("HTTP/1.1 ");
     }
 }

@@ -140,7 +140,7 @@ class WebSocketTest {
                     .containsIgnoringCase("sec-websocket-key: ").containsIgnoringCase("sec-websocket-version: 13")
                     .containsIgnoringCase("x-forwarded-proto: https");
             int admin = proxy.server.adminAddress().orElseThrow().getPort();
-            assertThat(Command.run("curl", "-s", "http://127.0.0.1:" + admin + "/metrics").output())
+            assertThat(Command.run("curl", "--http1.1", "-s", "http://127.0.0.1:" + admin + "/metrics").output())
                     .contains("tlsfront_requests_total{code=\"1xx\",listener=\"https\",method=\"GET\"} 1.0")
                     .contains("tlsfront_open_connections{listener=\"https\"} 1.0");
             ws.abort();
@@ -158,7 +158,7 @@ class WebSocketTest {
                     .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode()).isEqualTo(403));
 
             // The connection stays HTTP: the next request on it is an ordinary one.
-            Command curl = Command.run("curl", "-sk", "-i", "--max-time", "10",
+            Command curl = Command.run("curl", "--http1.1", "-sk", "-i", "--max-time", "10",
                     "-H", "Connection: Upgrade", "-H", "Upgrade: websocket", "-H", "Sec-WebSocket-Version: 13",
                     "-H", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
                     "https://localhost:" + proxy.httpsPort() + "/nope", "https://localhost:" + proxy.httpsPort() + "/nope");
@@ -169,7 +169,7 @@ class WebSocketTest {
     @Test
     void otherUpgradesAreNotPassedOn() throws Exception {
         try (RecordingBackend backend = new RecordingBackend(); RunningProxy proxy = proxy(backend.url(), "")) {
-            Command curl = Command.run("curl", "-sk", "-i", "--max-time", "10",
+            Command curl = Command.run("curl", "--http1.1", "-sk", "-i", "--max-time", "10",
                     "-H", "Connection: Upgrade, HTTP2-Settings", "-H", "Upgrade: h2c", "-H", "HTTP2-Settings: AAMAAABkAAQAAP__",
                     "https://localhost:" + proxy.httpsPort() + "/");
             assertThat(curl.output()).startsWith("HTTP/1.1 200");

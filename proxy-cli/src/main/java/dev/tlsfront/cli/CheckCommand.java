@@ -53,7 +53,8 @@ final class CheckCommand implements Callable<Integer> {
                 + loaded.http().acmeWebroot().map(p -> ", acme_webroot " + p).orElse(""));
         TlsConfig tls = loaded.https().tls();
         out.println("https: listen " + loaded.https().listen() + ", profile " + tls.profile().name().toLowerCase()
-                + ", protocols " + String.join(" ", tls.protocols()) + ", handshake_timeout " + tls.handshakeTimeout().toMillis() + "ms");
+                + ", protocols " + String.join(" ", tls.protocols()) + ", handshake_timeout " + tls.handshakeTimeout().toMillis() + "ms"
+                + ", alpn " + String.join(" ", tls.alpn()));
         out.println("https ciphers: " + String.join(" ", tls.ciphers()));
         out.println("backend: " + loaded.backend().url() + ", connect_timeout " + loaded.backend().connectTimeout().toMillis()
                 + "ms, response_timeout " + loaded.backend().responseTimeout().toMillis() + "ms, pool idle_timeout "

@@ -255,8 +255,26 @@ public final class ConfigLoader {
             List<String> protocols = narrowed(tls, "protocols", profile.protocols(), profile, Map.of());
             List<String> ciphers = narrowed(tls, "ciphers", profile.ciphers(), profile, TlsProfile.OPENSSL_NAMES);
             var timeout = tls.duration("handshake_timeout", TlsConfig.DEFAULT_HANDSHAKE_TIMEOUT);
+            List<String> alpn = alpn(tls);
             tls.rejectUnknown();
-            return new TlsConfig(profile, protocols, ciphers, timeout);
+            return new TlsConfig(profile, protocols, ciphers, timeout, alpn);
+        }
+
+        private List<String> alpn(Section tls) {
+            String expected = "a list of h2 and http/1.1, most preferred first";
+            List<String> alpn = new ArrayList<>();
+            for (var scalar : tls.scalars("alpn", expected)) {
+                if (!TlsConfig.DEFAULT_ALPN.contains(scalar.text()) || alpn.contains(scalar.text())) {
+                    tls.problem(scalar.position(), "alpn", "'" + scalar.text() + "'" + (alpn.contains(scalar.text()) ? " twice" : "")
+                            + " (expected: " + expected + ")");
+                } else {
+                    alpn.add(scalar.text());
+                }
+            }
+            if (tls.has("alpn") && alpn.isEmpty()) {
+                tls.problem("alpn", "empty (expected: " + expected + ")");
+            }
+            return alpn.isEmpty() ? TlsConfig.DEFAULT_ALPN : alpn;
         }
 
         /** A list that may only name entries of the profile's own list (aliases allowed). */

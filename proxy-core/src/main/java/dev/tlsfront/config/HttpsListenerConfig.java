@@ -64,22 +64,32 @@ public record HttpsListenerConfig(
      * @param protocols the protocol versions allowed, a subset of the profile's
      * @param ciphers the TLS 1.2 cipher suites allowed (IANA names), a subset of the profile's
      * @param handshakeTimeout how long a client may take to finish the handshake
+     * @param alpn the application protocols offered by ALPN, most preferred first: {@value #H2} and/or
+     *     {@value #HTTP_1_1}; a client that offers none of them (or no ALPN) gets HTTP/1.1
      */
-    public record TlsConfig(TlsProfile profile, List<String> protocols, List<String> ciphers, Duration handshakeTimeout) {
+    public record TlsConfig(TlsProfile profile, List<String> protocols, List<String> ciphers, Duration handshakeTimeout,
+            List<String> alpn) {
         public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+        public static final String H2 = "h2";
+        public static final String HTTP_1_1 = "http/1.1";
+        public static final List<String> DEFAULT_ALPN = List.of(H2, HTTP_1_1);
 
         public TlsConfig {
             Objects.requireNonNull(profile, "profile");
             protocols = List.copyOf(protocols);
             ciphers = List.copyOf(ciphers);
             Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+            alpn = List.copyOf(alpn);
+            if (alpn.isEmpty() || !DEFAULT_ALPN.containsAll(alpn)) {
+                throw new IllegalArgumentException("alpn: " + alpn + " (expected: h2 and/or http/1.1)");
+            }
             if (!profile.protocols().containsAll(protocols) || !profile.ciphers().containsAll(ciphers)) {
                 throw new IllegalArgumentException("protocols and ciphers may only narrow the " + profile + " profile");
             }
         }
 
         public static TlsConfig of(TlsProfile profile) {
-            return new TlsConfig(profile, profile.protocols(), profile.ciphers(), DEFAULT_HANDSHAKE_TIMEOUT);
+            return new TlsConfig(profile, profile.protocols(), profile.ciphers(), DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_ALPN);
         }
     }
 }

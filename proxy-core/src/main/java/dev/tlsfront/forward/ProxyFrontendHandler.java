@@ -90,11 +90,16 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
         this.ctx = ctx;
         ExchangeNotes observed = ctx.channel().attr(ExchangeNotes.KEY).get();
         this.notes = observed != null ? observed : new ExchangeNotes();
+        if (ctx.channel().isActive()) {
+            requestClientData();  // set up after the TLS handshake: the connection is long active
+        }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        requestClientData();
+        if (!readRequested) {
+            requestClientData();
+        }
         ctx.fireChannelActive();
     }
 

@@ -32,10 +32,23 @@ public final class IdleConnectionHandler extends ChannelDuplexHandler {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            start(ctx);  // set up after the TLS handshake
+        }
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (timer == null) {
+            start(ctx);
+        }
+        ctx.fireChannelActive();
+    }
+
+    private void start(ChannelHandlerContext ctx) {
         idleSince = System.nanoTime();
         schedule(ctx, timeoutNanos);
-        ctx.fireChannelActive();
     }
 
     @Override

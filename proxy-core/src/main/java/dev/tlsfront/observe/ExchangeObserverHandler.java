@@ -1,6 +1,7 @@
 package dev.tlsfront.observe;
 
 import dev.tlsfront.http.MalformedRequest;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -12,18 +13,16 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
-import javax.net.ssl.SSLSession;
 
 /**
- * Watches each exchange go by, just above the HTTP codec, so it sees requests as parsed and responses
- * as finally sent, whoever made them (the backend, a policy, a 4xx of tlsfront's own). When a
- * response ends it records the exchange in the metrics and, when configured, the access log; TLS
- * handshakes and connections are counted here too. It changes nothing that passes through.
+ * Watches each exchange go by, just above the HTTP codec (on an HTTP/2 stream, above the frame to
+ * HTTP object codec), so it sees requests as parsed and responses as finally sent, whoever made them
+ * (the backend, a policy, a 4xx of tlsfront's own). When a response ends it records the exchange in
+ * the metrics and, when configured, the access log. It changes nothing that passes through.
  */
 public final class ExchangeObserverHandler extends ChannelDuplexHandler {
 
@@ -60,9 +59,10 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
     private final AccessLog accessLog;
     private final ExchangeNotes notes = new ExchangeNotes();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>(2);
-    private String client = "-";
-    private String tlsProtocol = "-";
-    private String tlsCipher = "-";
+    /** The connection's peer, protocol and TLS, looked up at the first exchange's end. */
+    private String client;
+    private String protocol;
+    private ConnectionObserverHandler.TlsSummary tls;
 
     public ExchangeObserverHandler(Listener listener, ProxyMetrics metrics, AccessLog accessLog) {
         this.listener = listener;
@@ -75,13 +75,17 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
         ctx.channel().attr(ExchangeNotes.KEY).set(notes);
     }
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        SocketAddress remote = ctx.channel().remoteAddress();
+    /** On an HTTP/2 stream the connection is the parent channel. */
+    private void lookUpConnection(Channel channel) {
+        Channel connection = channel instanceof Http2StreamChannel ? channel.parent() : channel;
+        SocketAddress remote = connection.remoteAddress();
         client = remote instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : String.valueOf(remote);
-        metrics.connectionOpened(listener);
-        ctx.fireChannelActive();
+        protocol = channel instanceof Http2StreamChannel ? "HTTP/2.0" : null;
+        tls = connection.attr(ConnectionObserverHandler.TLS).get();
+        if (tls == null) {
+            tls = ConnectionObserverHandler.TlsSummary.NONE;
+        }
     }
 
     @Override
@@ -112,26 +116,10 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
             Pending current = pending.peek();
             current.bytesSent += content.content().readableBytes();
             if (msg instanceof LastHttpContent) {
-                complete(pending.poll(), current.status);
+                complete(ctx, pending.poll(), current.status);
             }
         }
         ctx.write(msg, promise);
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof SslHandshakeCompletionEvent handshake) {
-            SslHandler tls = ctx.pipeline().get(SslHandler.class);
-            if (handshake.isSuccess() && tls != null) {
-                SSLSession session = tls.engine().getSession();
-                tlsProtocol = session.getProtocol();
-                tlsCipher = session.getCipherSuite();
-                metrics.handshake(tlsProtocol, tlsCipher);
-            } else {
-                metrics.handshakeFailed();
-            }
-        }
-        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
@@ -140,13 +128,12 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
         // otherwise the status that was sent, with the bytes that were.
         Pending cut;
         while ((cut = pending.poll()) != null) {
-            complete(cut, cut.status == 0 ? 499 : cut.status);
+            complete(ctx, cut, cut.status == 0 ? 499 : cut.status);
         }
-        metrics.connectionClosed(listener);
         ctx.fireChannelInactive();
     }
 
-    private void complete(Pending done, int status) {
+    private void complete(ChannelHandlerContext ctx, Pending done, int status) {
         long requestNanos = System.nanoTime() - done.startNanos;
         long backendNanos = notes.takeBackendNanos();
         ExchangeNotes.BackendFailure failure = notes.takeFailure();
@@ -155,9 +142,12 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
         }
         metrics.request(listener, done.method, status, requestNanos);
         if (accessLog.enabled()) {
-            accessLog.record(new CompletedExchange(client, System.currentTimeMillis(), done.method, done.target, done.protocol,
-                    done.host, status, done.bytesSent, done.referer, done.userAgent, requestNanos, backendNanos,
-                    tlsProtocol, tlsCipher));
+            if (client == null) {
+                lookUpConnection(ctx.channel());
+            }
+            accessLog.record(new CompletedExchange(client, System.currentTimeMillis(), done.method, done.target,
+                    protocol != null && !done.protocol.equals("-") ? protocol : done.protocol, done.host, status,
+                    done.bytesSent, done.referer, done.userAgent, requestNanos, backendNanos, tls.protocol(), tls.cipher()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.tlsfront.server;
 
+import dev.tlsfront.observe.ConnectionObserverHandler;
 import dev.tlsfront.observe.ExchangeObserverHandler;
 import dev.tlsfront.observe.Listener;
 import dev.tlsfront.observe.ProxyMetrics;
@@ -18,6 +19,7 @@ import java.util.function.Supplier;
  * The plaintext listener's pipeline, in order; it never forwards anything:
  *
  * <ol>
+ *   <li>{@value #CONNECTION}: counts the connection;
  *   <li>{@value #SYNTAX}: strict HTTP/1.1 syntax on the raw bytes, and the header deadline;
  *   <li>{@value #CODEC}: HTTP/1.1 decoding and encoding;
  *   <li>{@value #OBSERVE}: the access log and the metrics, one record per exchange;
@@ -31,6 +33,7 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
 
     static final String SYNTAX = "request-syntax";
     static final String CODEC = "http-codec";
+    static final String CONNECTION = "connection";
     static final String OBSERVE = "observe";
     static final String IDLE = "idle-timeout";
     static final String KEEP_ALIVE = "keep-alive";
@@ -55,6 +58,7 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
         Generation generation = current.get();
         ProxyConfig config = generation.config();
         ch.pipeline()
+                .addLast(CONNECTION, new ConnectionObserverHandler(Listener.HTTP, metrics))
                 .addLast(SYNTAX, new RequestSyntaxHandler(HttpsChannelInitializer.limits(config),
                         config.limits().headerTimeout().toMillis(),
                         config.limits().bodyTimeout().toMillis()))

@@ -1,10 +1,11 @@
 package dev.tlsfront.server;
 
-import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.config.BackendConfig.RequestBuffering;
+import dev.tlsfront.config.HttpsListenerConfig.TlsConfig;
+import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.forward.BackendPool;
-import dev.tlsfront.forward.RequestBufferingHandler;
 import dev.tlsfront.forward.ProxyFrontendHandler;
+import dev.tlsfront.forward.RequestBufferingHandler;
 import dev.tlsfront.forward.TunnelHandler;
 import dev.tlsfront.http.ForwardedHeadersHandler;
 import dev.tlsfront.http.HopByHopHeadersHandler;
@@ -16,27 +17,46 @@ import dev.tlsfront.http.RequestSyntaxHandler;
 import dev.tlsfront.http.RequestValidationHandler;
 import dev.tlsfront.http.SecureCookiesHandler;
 import dev.tlsfront.http.UpgradeInsecureRequestsHandler;
+import dev.tlsfront.http2.Http2ConnectionLifecycleHandler;
+import dev.tlsfront.http2.Http2Connections;
+import dev.tlsfront.http2.Http2RequestAdapter;
+import dev.tlsfront.observe.ConnectionObserverHandler;
 import dev.tlsfront.observe.ExchangeObserverHandler;
 import dev.tlsfront.observe.Listener;
 import dev.tlsfront.observe.ProxyMetrics;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The TLS listener's pipeline, in data-path order (requests go down the list, responses come back up):
+ * The TLS listener's pipelines, in data-path order (requests go down each list, responses come back up).
  *
+ * <p>Every connection starts with
  * <ol>
  *   <li>{@value #TLS}: reads the ClientHello, picks the certificate by SNI, then becomes the SslHandler;
+ *   <li>{@value #CONNECTION}: counts the connection and its handshake, keeps its TLS version and cipher;
+ *   <li>{@value #PROTOCOL}: reads through the handshake, then sets up what ALPN chose, in its place.
+ * </ol>
+ *
+ * <p>HTTP/1.1 ({@code http/1.1}, or no ALPN) continues with
+ * <ol>
  *   <li>{@value #SYNTAX}: strict HTTP/1.1 syntax and framing on the raw bytes, and the header deadline;
  *   <li>{@value #CODEC}: HTTP/1.1 decoding and encoding;
  *   <li>{@value #OBSERVE}: the access log and the metrics, one record per exchange as finally answered;
@@ -45,9 +65,24 @@ import java.util.function.Supplier;
  *       are read only as fast as the backend takes them;
  *   <li>{@value #IDLE}: closes a keep-alive connection idle for {@code limits.keepalive_timeout};
  *   <li>{@value #KEEP_ALIVE}: closes the connection after a response when either side asked to;
+ *   <li>then the exchange handlers below.
+ * </ol>
+ *
+ * <p>HTTP/2 ({@code h2}) continues with {@value #H2_CODEC} (frames, settings, flow control and the
+ * limits of {@link Http2Connections}), {@value #H2_IDLE} and {@value #H2_LIFECYCLE} (GOAWAY when
+ * idle or draining), and {@value #H2_STREAMS}, which gives each stream a child channel of its own:
+ * <ol>
+ *   <li>{@value #H2_STREAM_CODEC}: the stream's frames as HTTP/1.1 objects, and back;
+ *   <li>{@value #H2_ADAPT}: the request shaped exactly as over HTTP/1.1;
+ *   <li>{@value #OBSERVE}, {@value #HSTS}, {@value #FLOW} as above;
+ *   <li>then the exchange handlers below.
+ * </ol>
+ *
+ * <p>The exchange handlers, the same for both protocols:
+ * <ol>
  *   <li>{@value #VALIDATION}: answers what must not be forwarded (bad Host, target, expectation, size) with its 4xx;
  *   <li>{@value #EXPECT}: answers {@code Expect: 100-continue} and removes it;
- *   <li>{@value #HOP_BY_HOP}: removes connection-specific request headers;
+ *   <li>{@value #HOP_BY_HOP}: removes connection-specific request headers (a WebSocket upgrade keeps its own);
  *   <li>{@value #FORWARDED}: replaces client-sent forwarding headers with X-Forwarded-Proto/For/Host/Port;
  *   <li>{@value #COOKIES}: adds Secure to the backend's cookies;
  *   <li>{@value #LOCATION}: rewrites the backend's {@code http://} URLs of this site to {@code https://};
@@ -55,18 +90,27 @@ import java.util.function.Supplier;
  *   <li>{@value #UPGRADE_INSECURE} (when configured): CSP {@code upgrade-insecure-requests};
  *   <li>{@value #BUFFERING}: reads chunked (or, configured so, all) request bodies whole, to forward them
  *       with Content-Length;
- *   <li>{@value #PROXY}: forwards to the backend and relays the response.
+ *   <li>{@value #PROXY}: forwards to the backend over HTTP/1.1 and relays the response.
  * </ol>
  *
- * <p>After a WebSocket upgrade ({@link #toTunnel}): {@value #TLS}, {@value #OBSERVE} (which still
- * counts the connection), {@value #IDLE} as an idle timer for {@code limits.websocket_idle_timeout},
- * then the tunnel to the backend.
+ * <p>After a WebSocket upgrade on HTTP/1.1 ({@link #toTunnel}): {@value #TLS}, {@value #CONNECTION},
+ * {@value #IDLE} as an idle timer for {@code limits.websocket_idle_timeout}, then the tunnel to the backend.
  */
 final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
 
+    private static final Logger log = LoggerFactory.getLogger(HttpsChannelInitializer.class);
+
     static final String TLS = "tls";
+    static final String CONNECTION = "connection";
+    static final String PROTOCOL = "protocol";
     static final String SYNTAX = "request-syntax";
     static final String CODEC = "http-codec";
+    static final String H2_CODEC = "h2-codec";
+    static final String H2_IDLE = "h2-idle";
+    static final String H2_LIFECYCLE = "h2-lifecycle";
+    static final String H2_STREAMS = "h2-streams";
+    static final String H2_STREAM_CODEC = "h2-stream-codec";
+    static final String H2_ADAPT = "h2-adapt";
     static final String OBSERVE = "observe";
     static final String HSTS = "hsts";
     static final String FLOW = "flow-control";
@@ -106,19 +150,92 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
             return;
         }
         Generation generation = current.get();
-        ProxyConfig config = generation.config();
-        HttpsPolicies policy = generation.policies();
-        ChannelPipeline pipeline = ch.pipeline()
+        ch.pipeline()
                 .addLast(TLS, generation.tls().newSniHandler())
-                .addLast(SYNTAX, new RequestSyntaxHandler(limits(config), config.limits().headerTimeout().toMillis(),
+                .addLast(CONNECTION, new ConnectionObserverHandler(Listener.HTTPS, metrics))
+                .addLast(PROTOCOL, new ProtocolSelector(generation));
+    }
+
+    /** Reads through the TLS handshake (the connection does not read by itself), then sets up the protocol. */
+    private final class ProtocolSelector extends ApplicationProtocolNegotiationHandler {
+        private final Generation generation;
+
+        ProtocolSelector(Generation generation) {
+            super(TlsConfig.HTTP_1_1);
+            this.generation = generation;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            ctx.read();
+            super.channelActive(ctx);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.read();  // the handshake is not done while this handler is still here
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
+        protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            if (TlsConfig.H2.equals(protocol)) {
+                http2(ctx.pipeline(), generation);
+            } else {
+                http1(ctx.pipeline(), generation);
+            }
+        }
+
+        @Override
+        protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("{}: TLS handshake failed: {}", ctx.channel(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    private void http1(ChannelPipeline pipeline, Generation generation) {
+        ProxyConfig config = generation.config();
+        pipeline.addLast(SYNTAX, new RequestSyntaxHandler(limits(config), config.limits().headerTimeout().toMillis(),
                         config.limits().bodyTimeout().toMillis()))
                 .addLast(CODEC, new HttpServerCodec(decoderConfig(config)))
                 .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTPS, metrics, generation.accessLog()))
-                .addLast(HSTS, policy.hsts())
+                .addLast(HSTS, generation.policies().hsts())
                 .addLast(FLOW, new FlowControlHandler())
                 .addLast(IDLE, new IdleConnectionHandler(config.limits().keepAliveTimeout().toMillis()))
-                .addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler())
-                .addLast(VALIDATION, new RequestValidationHandler(config.hosts(), config.limits().maxBodySize()))
+                .addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());
+        exchange(pipeline, generation);
+    }
+
+    private void http2(ChannelPipeline pipeline, Generation generation) {
+        ProxyConfig config = generation.config();
+        // The connection reads all the time; each stream reads its own data only as the backend takes it,
+        // and its flow-control window is given back as it does.
+        pipeline.channel().config().setAutoRead(true);
+        Http2FrameCodec codec = Http2Connections.serverCodec(config.limits().maxHeaderBlock(),
+                config.server().drainTimeout());
+        pipeline.addLast(H2_CODEC, codec)
+                .addLast(H2_IDLE, new IdleStateHandler(0, 0, config.limits().keepAliveTimeout().toMillis(),
+                        TimeUnit.MILLISECONDS))
+                .addLast(H2_LIFECYCLE, new Http2ConnectionLifecycleHandler(codec))
+                .addLast(H2_STREAMS, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel stream) {
+                        stream.config().setAutoRead(false);
+                        stream.pipeline()
+                                .addLast(H2_STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
+                                .addLast(H2_ADAPT, Http2RequestAdapter.INSTANCE)
+                                .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTPS, metrics, generation.accessLog()))
+                                .addLast(HSTS, generation.policies().hsts())
+                                .addLast(FLOW, new FlowControlHandler());
+                        exchange(stream.pipeline(), generation);
+                    }
+                }));
+    }
+
+    private void exchange(ChannelPipeline pipeline, Generation generation) {
+        ProxyConfig config = generation.config();
+        HttpsPolicies policy = generation.policies();
+        pipeline.addLast(VALIDATION, new RequestValidationHandler(config.hosts(), config.limits().maxBodySize()))
                 .addLast(EXPECT, new HttpServerExpectContinueHandler())
                 .addLast(HOP_BY_HOP, HopByHopHeadersHandler.INSTANCE)
                 .addLast(FORWARDED, new ForwardedHeadersHandler(policy.forwarded()))
@@ -138,7 +255,8 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
 
     /** The HTTP handlers, removed last to first so that bytes a decoder still held go on to the tunnel. */
     private static final List<String> HTTP_HANDLERS = List.of(PROXY, BUFFERING, UPGRADE_INSECURE, RESPONSE_HEADERS,
-            LOCATION, COOKIES, FORWARDED, HOP_BY_HOP, EXPECT, VALIDATION, KEEP_ALIVE, IDLE, FLOW, HSTS, CODEC, SYNTAX);
+            LOCATION, COOKIES, FORWARDED, HOP_BY_HOP, EXPECT, VALIDATION, KEEP_ALIVE, IDLE, FLOW, HSTS, OBSERVE, CODEC,
+            SYNTAX);
 
     static void toTunnel(ChannelPipeline pipeline, long idleTimeoutMillis) {
         for (String name : HTTP_HANDLERS) {

@@ -42,6 +42,7 @@ public final class ProxyServer implements AutoCloseable {
     private final Channel httpListener;
     private final Channel adminListener;
     private final String transport;
+    private final java.util.concurrent.atomic.AtomicBoolean drained = new java.util.concurrent.atomic.AtomicBoolean();
     private final ProxyMetrics metrics = new ProxyMetrics(() -> current.get().tls().certificates());
 
     private ProxyServer(ProxyConfig config, ServerTls tls) throws IOException {
@@ -189,6 +190,9 @@ public final class ProxyServer implements AutoCloseable {
      * @return true when every exchange finished before the deadline
      */
     public boolean drain(Duration deadline) {
+        if (!drained.compareAndSet(false, true)) {
+            return true;  // already drained (or draining): once is enough
+        }
         long end = System.nanoTime() + deadline.toNanos();
         httpsListener.close().syncUninterruptibly();
         httpListener.close().syncUninterruptibly();

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ExchangeObserverHandlerTest {
 
     private final ProxyMetrics metrics = new ProxyMetrics(List::of);
-    private final EmbeddedChannel channel = new EmbeddedChannel(
+    private final EmbeddedChannel channel = new EmbeddedChannel(new ConnectionObserverHandler(Listener.HTTPS, metrics),
             new ExchangeObserverHandler(Listener.HTTPS, metrics, new AccessLog(AccessLogConfig.Format.OFF)));
 
     private String scrape() throws Exception {
