@@ -2,9 +2,13 @@
 # Side-by-side load test: tlsfront against nginx, HAProxy and Caddy doing the same job on this
 # machine (../shared/peers/), same backend, same certificate, one run; prints bench.sh's table.
 #
-#   integration-tests/bench/compare.sh [-d SECONDS] [-r ROUNDS] [-s "small redirect ..."] [-u]
+#   integration-tests/bench/compare.sh [-d SECONDS] [-r ROUNDS] [-s "small redirect ..."] [-u] [-2]
 #     -u  unpinned: every process on every core (default: pinned, as ../shared/peers/README.md
 #         describes: the proxies on CPU 1 with one worker each, backend and load generator on CPU 0)
+#     -2  the HTTP/2 row instead: h2load, 16 connections x 10 concurrent streams, GET / (100 B),
+#         against tlsfront, nginx (the peers' config with http2 on, port 18444) and Caddy; the peers'
+#         bench.sh has no HTTP/2 scenario, so this script measures it the same way (median of
+#         ROUNDS, CPU time of the proxy process per request).
 #
 # tlsfront runs from proxy-cli/target (built if missing) on http 48080 / https 48443 with the peers'
 # test certificate, in front of the peers' backend on 127.0.0.1:9000, with the JVM options of
@@ -15,9 +19,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 PEERS=${PEERS:-$(cd "$ROOT/../shared/peers" 2>/dev/null && pwd || true)}
 [[ -x $PEERS/peers.sh ]] || { echo "compare.sh: cannot find ../shared/peers (set PEERS=DIR)" >&2; exit 2; }
-PINNED=1; BENCH_ARGS=()
-while getopts "d:r:s:u" o; do
-  case $o in d|r|s) BENCH_ARGS+=("-$o" "$OPTARG");; u) PINNED=0;; *) exit 2;; esac
+PINNED=1; BENCH_ARGS=(); H2=0; DUR=8; ROUNDS=3
+while getopts "d:r:s:u2" o; do
+  case $o in d|r|s) BENCH_ARGS+=("-$o" "$OPTARG"); [[ $o == d ]] && DUR=$OPTARG; [[ $o == r ]] && ROUNDS=$OPTARG;;
+    u) PINNED=0;; 2) H2=1;; *) exit 2;; esac
 done
 WARMUP=${WARMUP:-15}
 PEER_LIST=${PEER_LIST:-"nginx haproxy caddy"}
@@ -35,6 +40,7 @@ fi
 cleanup() {
   [[ -n ${TF_PID:-} ]] && kill "$TF_PID" 2>/dev/null || true
   "$PEERS/peers.sh" stop all >/dev/null 2>&1 || true
+  [[ -f /tmp/peers-nginx-h2.pid ]] && kill "$(cat /tmp/peers-nginx-h2.pid)" 2>/dev/null || true
 }
 trap cleanup EXIT
 
@@ -66,4 +72,36 @@ for p in $PEER_LIST; do
 done
 TARGETS+=("tlsfront=48443:$TF_PID")
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $( ((PINNED)) && echo "pinned: proxies on CPU 1 (1 worker), backend+load on CPU 0" || echo "unpinned, $WORKERS workers")"
-"$PEERS/bench.sh" "${BENCH_ARGS[@]}" "${TARGETS[@]}"
+if ((!H2)); then
+  "$PEERS/bench.sh" "${BENCH_ARGS[@]}" "${TARGETS[@]}"
+  exit
+fi
+
+# HTTP/2: nginx needs http2 on its listener; a copy of the peers' filled-in config gets it, on its own port.
+sed -e 's|listen 127.0.0.1:18443 ssl;|listen 127.0.0.1:18444 ssl http2;|' -e 's|listen 127.0.0.1:18080;|listen 127.0.0.1:18081;|' \
+    -e 's|/tmp/peers-nginx.pid|/tmp/peers-nginx-h2.pid|' "$D/nginx.conf" > "$D/nginx-h2.conf"
+$PROXY_CPU nginx -c "$D/nginx-h2.conf"
+sleep 0.5
+H2TARGETS=("nginx=18444:$(cat /tmp/peers-nginx-h2.pid)" "caddy=38443:$("$PEERS/peers.sh" pid caddy)" "tlsfront=48443:$TF_PID")
+TCK=$(getconf CLK_TCK)
+ticks() { local t=0 p; for p in $1 $(pgrep -P "$1" || true); do [[ -r /proc/$p/stat ]] && t=$((t + $(awk '{print $14+$15}' /proc/$p/stat))); done; echo $t; }
+printf "%-9s %-10s %11s %6s %11s %6s\n" scenario target median ratio cpu cratio
+declare -A RPS=() CPU=()
+for ((r=0; r<ROUNDS; r++)); do
+  for t in "${H2TARGETS[@]}"; do
+    name=${t%%=*}; rest=${t#*=}; port=${rest%%:*}; pid=${rest#*:}
+    t0=$(ticks "$pid")
+    out=$(${WRK_PIN:+taskset -c $WRK_PIN} h2load -t1 -c16 -m10 -D "$DUR" "https://127.0.0.1:$port/" 2>/dev/null)
+    t1=$(ticks "$pid")
+    n=$(echo "$out" | awk '/^requests:/{print $8}')
+    RPS[$name]+="$(echo "$out" | awk '/^finished in/{print $4}') "
+    CPU[$name]+="$(awk -v d=$((t1 - t0)) -v n="$n" -v k="$TCK" 'BEGIN{ if (n>0) printf "%.1f", d*1e6/k/n; else print "-" }') "
+  done
+done
+med() { tr ' ' '\n' | grep -v -e '^-$' -e '^$' | sort -g | awk '{a[NR]=$1} END{if(NR) print a[int((NR+1)/2)]; else print "-"}'; }
+ref=$(echo "${RPS[nginx]}" | med); cref=$(echo "${CPU[nginx]}" | med)
+for name in nginx caddy tlsfront; do
+  v=$(echo "${RPS[$name]}" | med); c=$(echo "${CPU[$name]}" | med)
+  printf "%-9s %-10s %11s %6s %11s %6s   req/s CPU-us/req\n" h2 "$name" "$v" "$(awk -v a="$v" -v b="$ref" 'BEGIN{printf "%.2f", a/b}')" \
+    "$c" "$(awk -v a="$c" -v b="$cref" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "-"}')"
+done
