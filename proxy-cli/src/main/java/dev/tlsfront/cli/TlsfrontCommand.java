@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "An HTTPS-only front door for a plain-HTTP web app.",
-        subcommands = {RunCommand.class, CheckCommand.class, CertCommand.class, HealthCommand.class},
+        subcommands = {RunCommand.class, CheckCommand.class, CertCommand.class, HealthCommand.class, ProbeCommand.class},
         footer = {"", ExitCodes.HELP})
 public final class TlsfrontCommand implements Runnable {
 

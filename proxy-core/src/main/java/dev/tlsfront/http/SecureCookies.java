@@ -22,9 +22,9 @@ public final class SecureCookies {
     }
 
     /** What a Set-Cookie line's attributes say, as far as these rules care. */
-    record Attributes(String name, boolean secure, boolean httpOnly, boolean sameSite, boolean domain, String path) {
+    public record Attributes(String name, boolean secure, boolean httpOnly, boolean sameSite, boolean domain, String path) {
 
-        static Attributes of(String line) {
+        public static Attributes of(String line) {
             int semi = line.indexOf(';');
             String pair = semi < 0 ? line : line.substring(0, semi);
             int eq = pair.indexOf('=');
