@@ -274,4 +274,27 @@ class Http2Test {
             assertThat(backend.received()).isEmpty();
         }
     }
+
+    @Test
+    void aStalledRequestBodyEndsItsStreamAfterTheBodyTimeout() throws Exception {
+        try (RecordingBackend backend = new RecordingBackend();
+                RunningProxy proxy = proxy(backend.url(), "limits: { body_timeout: 1s }\n");
+                RawH2Client h2 = new RawH2Client(certificate.trustingContext(), proxy.httpsPort())) {
+            // A declared length: the head is forwarded at once and the body streams, until it stalls.
+            h2.frame(HEADERS, END_HEADERS, 1, RawH2Client.requestWith("POST", "/upload", "content-length", "10"));
+            h2.frame(RawH2Client.DATA, 0, 1, "abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            RawH2Client.Frame answer = h2.next();
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+            assertThat(answer.type()).isEqualTo(RST_STREAM);
+            assertThat(answer.stream()).isEqualTo(1);
+            assertThat(tookMillis).isBetween(800L, 5000L);
+            // The connection lives on: the next stream is served.
+            h2.frame(HEADERS, END_HEADERS | END_STREAM, 3, RawH2Client.request("/after"));
+            RawH2Client.Frame next = h2.next();
+            assertThat(next.type()).isEqualTo(HEADERS);
+            assertThat(next.stream()).isEqualTo(3);
+        }
+    }
 }

@@ -63,8 +63,13 @@ final class RawH2Client implements AutoCloseable {
 
     /** A GET for {@code path} with extra fields (name, value, name, value...). */
     static byte[] request(String path, String... extra) {
+        return requestWith("GET", path, extra);
+    }
+
+    /** A request with that method. */
+    static byte[] requestWith(String method, String path, String... extra) {
         ByteArrayOutputStream block = new ByteArrayOutputStream();
-        literal(block, ":method", "GET");
+        literal(block, ":method", method);
         literal(block, ":scheme", "https");
         literal(block, ":authority", "localhost");
         literal(block, ":path", path);

@@ -79,4 +79,23 @@ class RedirectListenerTest {
                 "http://localhost:" + proxy.httpPort() + "/a", "http://localhost:" + proxy.httpPort() + "/b");
         assertThat(result.output().lines()).containsExactly("301 1", "301 0");
     }
+
+    /** The body is never read, but the client may finish sending it and still read the redirect (lingering close). */
+    @Test
+    void aPostWithALargeBodyStillGetsItsRedirect() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", proxy.httpPort())) {
+            socket.setSoTimeout(10_000);
+            var out = socket.getOutputStream();
+            out.write("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4194304\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] block = new byte[64 * 1024];
+            for (int i = 0; i < 64; i++) {
+                out.write(block);
+            }
+            out.flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 308 Permanent Redirect\r\n")
+                    .containsIgnoringCase("location: https://localhost:" + proxy.httpsPort() + "/upload\r\n");
+        }
+    }
 }

@@ -130,4 +130,32 @@ class RequestBufferingTest {
         awaitNoTemporaryFiles();
         assertThat(backend.clientPorts).isEmpty();
     }
+
+    /**
+     * The proxy answers 413 from the head while the client is still sending the body. Closing with
+     * unread input would make the kernel reset the connection, and a client still writing (the JDK's
+     * HttpClient, for one) then fails on its write and never reads the answer. With the lingering
+     * close the client finishes writing and reads the 413.
+     */
+    @Test
+    void aClientStillSendingItsBodyFinishesAndReadsThe413() throws Exception {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) certificate.trustingContext().getSocketFactory()
+                    .createSocket("127.0.0.1", proxy.httpsPort())) {
+                socket.setSoTimeout(10_000);
+                var out = socket.getOutputStream();
+                out.write(("POST /sha256 HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4194304\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                byte[] block = new byte[64 * 1024];
+                for (int i = 0; i < 64; i++) {
+                    out.write(block);  // the whole declared body, before looking for an answer
+                }
+                out.flush();
+                byte[] head = new byte[12];
+                int n = socket.getInputStream().readNBytes(head, 0, head.length);
+                assertThat(new String(head, 0, n, java.nio.charset.StandardCharsets.US_ASCII)).as("attempt " + attempt)
+                        .isEqualTo("HTTP/1.1 413");
+            }
+        }
+    }
 }

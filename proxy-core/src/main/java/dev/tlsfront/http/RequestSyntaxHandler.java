@@ -74,6 +74,11 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
         return state != State.REQUEST_LINE && state != State.FIELDS && state != State.REJECTED;
     }
 
+    /** Whether the client is still sending a request body the proxy has not read to its end. */
+    public boolean bodyPending() {
+        return inBody();
+    }
+
     private void watchBody(ChannelHandlerContext ctx, long delayNanos) {
         bodyWatch = ctx.executor().schedule(() -> {
             bodyWatch = null;
@@ -238,7 +243,7 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
                 cancelHeaderDeadline();
                 ByteBuf complete0 = head;
                 head = null;
-                ctx.fireChannelRead(complete0);
+                // The state first: what the head sets off downstream (an early answer, a close) sees the body coming.
                 if (framing instanceof Fixed fixed) {
                     remaining = fixed.length();
                     state = State.FIXED_BODY;
@@ -247,6 +252,7 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
                 } else {
                     state = State.REQUEST_LINE;
                 }
+                ctx.fireChannelRead(complete0);
                 return;
             }
         }

@@ -8,6 +8,7 @@ import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.http.AcmeChallengeHandler;
 import dev.tlsfront.http.IdleConnectionHandler;
 import dev.tlsfront.http.RequestSyntaxHandler;
+import dev.tlsfront.http.LingeringCloseHandler;
 import dev.tlsfront.http.RedirectHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -20,6 +21,8 @@ import java.util.function.Supplier;
  *
  * <ol>
  *   <li>{@value #CONNECTION}: counts the connection;
+ *   <li>{@value #LINGER}: a close while a request body is still arriving (a POST redirected from its
+ *       head) ends the output first and discards the rest, so the client reads the redirect;
  *   <li>{@value #SYNTAX}: strict HTTP/1.1 syntax on the raw bytes, and the header deadline;
  *   <li>{@value #CODEC}: HTTP/1.1 decoding and encoding;
  *   <li>{@value #OBSERVE}: the access log and the metrics, one record per exchange;
@@ -34,6 +37,7 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
     static final String SYNTAX = "request-syntax";
     static final String CODEC = "http-codec";
     static final String CONNECTION = "connection";
+    static final String LINGER = "lingering-close";
     static final String OBSERVE = "observe";
     static final String IDLE = "idle-timeout";
     static final String KEEP_ALIVE = "keep-alive";
@@ -59,6 +63,7 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
         ProxyConfig config = generation.config();
         ch.pipeline()
                 .addLast(CONNECTION, new ConnectionObserverHandler(Listener.HTTP, metrics))
+                .addLast(LINGER, new LingeringCloseHandler())
                 .addLast(SYNTAX, new RequestSyntaxHandler(HttpsChannelInitializer.limits(config),
                         config.limits().headerTimeout().toMillis(),
                         config.limits().bodyTimeout().toMillis()))

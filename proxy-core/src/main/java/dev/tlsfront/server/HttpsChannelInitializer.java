@@ -11,6 +11,7 @@ import dev.tlsfront.http.ForwardedHeadersHandler;
 import dev.tlsfront.http.HopByHopHeadersHandler;
 import dev.tlsfront.http.HttpsPolicies;
 import dev.tlsfront.http.IdleConnectionHandler;
+import dev.tlsfront.http.LingeringCloseHandler;
 import dev.tlsfront.http.LocationRewriteHandler;
 import dev.tlsfront.http.RequestSyntax;
 import dev.tlsfront.http.RequestSyntaxHandler;
@@ -20,6 +21,7 @@ import dev.tlsfront.http.UpgradeInsecureRequestsHandler;
 import dev.tlsfront.http2.Http2ConnectionLifecycleHandler;
 import dev.tlsfront.http2.Http2Connections;
 import dev.tlsfront.http2.Http2RequestAdapter;
+import dev.tlsfront.http2.StreamBodyTimeoutHandler;
 import dev.tlsfront.observe.ConnectionObserverHandler;
 import dev.tlsfront.observe.ExchangeObserverHandler;
 import dev.tlsfront.observe.Listener;
@@ -57,6 +59,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>HTTP/1.1 ({@code http/1.1}, or no ALPN) continues with
  * <ol>
+ *   <li>{@value #LINGER}: a close while a request body is still arriving ends the output first and
+ *       discards the rest of the input, so the client reads the answer rather than a reset;
  *   <li>{@value #SYNTAX}: strict HTTP/1.1 syntax and framing on the raw bytes, and the header deadline;
  *   <li>{@value #CODEC}: HTTP/1.1 decoding and encoding;
  *   <li>{@value #OBSERVE}: the access log and the metrics, one record per exchange as finally answered;
@@ -74,7 +78,10 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@value #H2_STREAM_CODEC}: the stream's frames as HTTP/1.1 objects, and back;
  *   <li>{@value #H2_ADAPT}: the request shaped exactly as over HTTP/1.1;
- *   <li>{@value #OBSERVE}, {@value #HSTS}, {@value #FLOW} as above;
+ *   <li>{@value #OBSERVE}, {@value #HSTS} as above;
+ *   <li>{@value #H2_BODY_TIMEOUT}: {@code limits.body_timeout} for the request body (on HTTP/1.1 the
+ *       syntax handler keeps it);
+ *   <li>{@value #FLOW} as above;
  *   <li>then the exchange handlers below.
  * </ol>
  *
@@ -103,6 +110,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
     static final String TLS = "tls";
     static final String CONNECTION = "connection";
     static final String PROTOCOL = "protocol";
+    static final String LINGER = "lingering-close";
     static final String SYNTAX = "request-syntax";
     static final String CODEC = "http-codec";
     static final String H2_CODEC = "h2-codec";
@@ -111,6 +119,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
     static final String H2_STREAMS = "h2-streams";
     static final String H2_STREAM_CODEC = "h2-stream-codec";
     static final String H2_ADAPT = "h2-adapt";
+    static final String H2_BODY_TIMEOUT = "h2-body-timeout";
     static final String OBSERVE = "observe";
     static final String HSTS = "hsts";
     static final String FLOW = "flow-control";
@@ -195,7 +204,8 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
 
     private void http1(ChannelPipeline pipeline, Generation generation) {
         ProxyConfig config = generation.config();
-        pipeline.addLast(SYNTAX, new RequestSyntaxHandler(limits(config), config.limits().headerTimeout().toMillis(),
+        pipeline.addLast(LINGER, new LingeringCloseHandler())
+                .addLast(SYNTAX, new RequestSyntaxHandler(limits(config), config.limits().headerTimeout().toMillis(),
                         config.limits().bodyTimeout().toMillis()))
                 .addLast(CODEC, new HttpServerCodec(decoderConfig(config)))
                 .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTPS, metrics, generation.accessLog()))
@@ -226,6 +236,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
                                 .addLast(H2_ADAPT, Http2RequestAdapter.INSTANCE)
                                 .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTPS, metrics, generation.accessLog()))
                                 .addLast(HSTS, generation.policies().hsts())
+                                .addLast(H2_BODY_TIMEOUT, new StreamBodyTimeoutHandler(config.limits().bodyTimeout().toMillis()))
                                 .addLast(FLOW, new FlowControlHandler());
                         exchange(stream.pipeline(), generation);
                     }
@@ -256,7 +267,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
     /** The HTTP handlers, removed last to first so that bytes a decoder still held go on to the tunnel. */
     private static final List<String> HTTP_HANDLERS = List.of(PROXY, BUFFERING, UPGRADE_INSECURE, RESPONSE_HEADERS,
             LOCATION, COOKIES, FORWARDED, HOP_BY_HOP, EXPECT, VALIDATION, KEEP_ALIVE, IDLE, FLOW, HSTS, OBSERVE, CODEC,
-            SYNTAX);
+            SYNTAX, LINGER);
 
     static void toTunnel(ChannelPipeline pipeline, long idleTimeoutMillis) {
         for (String name : HTTP_HANDLERS) {
