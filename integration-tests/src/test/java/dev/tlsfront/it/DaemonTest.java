@@ -190,4 +190,22 @@ class DaemonTest {
         }
         throw new AssertionError("no line in " + file);
     }
+
+    /** ./tlsfront run writes a class-data archive when it first exits, and maps it on the next start. */
+    @Test
+    void theLauncherKeepsAClassDataArchiveForFasterStarts() throws Exception {
+        Path archive = TlsfrontProcess.jar().getParent().resolve("tlsfront.jsa");
+        Files.deleteIfExists(archive);
+        Map<String, String> env = Map.of("TLSFRONT_HTTPS_LISTEN", "127.0.0.1:0", "TLSFRONT_HTTP_LISTEN", "127.0.0.1:0",
+                "TLSFRONT_BACKEND", "http://127.0.0.1:9", "XDG_STATE_HOME", state.toString());
+        try (TlsfrontProcess first = TlsfrontProcess.startLauncher(env, "run")) {
+            assertThat(first.terminate(Duration.ofSeconds(30))).isZero();
+        }
+        assertThat(archive).isRegularFile();
+        try (TlsfrontProcess second = TlsfrontProcess.startLauncher(env, "run")) {
+            assertThat(Files.readString(Path.of("/proc", Long.toString(second.process.pid()), "maps")))
+                    .contains(archive.toRealPath().toString());
+            assertThat(second.terminate(Duration.ofSeconds(30))).isZero();
+        }
+    }
 }

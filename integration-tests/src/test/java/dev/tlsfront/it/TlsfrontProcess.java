@@ -49,8 +49,17 @@ final class TlsfrontProcess implements AutoCloseable {
 
     /** Starts {@code tlsfront ARGS} with extra environment variables and waits until it listens. */
     static TlsfrontProcess start(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
+        return start(new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString())), env, args);
+    }
+
+    /** Starts {@code ./tlsfront ARGS}, the launcher in the repository's top directory (which execs java). */
+    static TlsfrontProcess startLauncher(Map<String, String> env, String... args) throws Exception {
+        Path launcher = jar().getParent().getParent().getParent().resolve("tlsfront");
+        return start(new java.util.ArrayList<>(List.of(launcher.toString())), env, args);
+    }
+
+    private static TlsfrontProcess start(List<String> command, Map<String, String> env, String... args) throws Exception {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);

@@ -101,7 +101,12 @@ public final class ProxyMetrics {
                     }
                 })
                 .register(registry);
+    }
+
+    /** Adds the JVM's own metrics (memory, GC, threads); done only when something will read them. */
+    public ProxyMetrics withJvmMetrics() {
         JvmMetrics.builder().register(registry);
+        return this;
     }
 
     public PrometheusRegistry registry() {

@@ -65,6 +65,9 @@ public final class ProxyServer implements AutoCloseable {
             this.httpListener = bind(chosen, config.http().listen(), "http", new ServerBootstrap().childHandler(
                     new HttpChannelInitializer(current::get,
                             new ConnectionLimit(httpConnections, config.limits().maxConnections()), metrics)));
+            if (config.admin().listen().isPresent()) {
+                metrics.withJvmMetrics();  // about 0.2 s of start-up: only when /metrics can be scraped
+            }
             this.adminListener = config.admin().listen().isEmpty() ? null
                     : bind(chosen, config.admin().listen().get(), "admin", new ServerBootstrap().childHandler(
                             new AdminChannelInitializer(loop -> health(pool, loop), metrics.registry())));
