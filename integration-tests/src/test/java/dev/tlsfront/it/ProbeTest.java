@@ -69,22 +69,25 @@ class ProbeTest {
         }
     }
 
+    /** Also shows --resolve: the name site.test exists only in the certificate, SNI and Host. */
     @Test
     void aCorrectSiteServedByAnotherServerPassesToo() throws Exception {
-        TestCertificate certificate = TestCertificate.create(dir, "localhost");
+        TestCertificate certificate = TestCertificate.create(dir, "site.test");
         AtomicInteger httpsPort = new AtomicInteger();
         try (ScriptedSite site = new ScriptedSite(certificate, List.of("TLSv1.2", "TLSv1.3"),
-                (path, request) -> Reply.redirect(301, "https://localhost:" + httpsPort.get() + path),
-                (path, request) -> path.equals("/")
-                        ? Reply.html("<form action=\"/login\"><a href=\"https://localhost:" + httpsPort.get() + "/x\">x</a></form>",
+                (path, request) -> Reply.redirect(301, "https://site.test:" + httpsPort.get() + path),
+                (path, request) -> path.equals("/") && "site.test:%d".formatted(httpsPort.get()).equals(request.headers().get("Host"))
+                        ? Reply.html("<form action=\"/login\"><a href=\"https://site.test:" + httpsPort.get() + "/x\">x</a></form>",
                                 "Strict-Transport-Security", HSTS, "Set-Cookie", "sid=1; Secure; HttpOnly")
                         : new Reply(404, "no", "Strict-Transport-Security", HSTS))) {
             httpsPort.set(site.httpsPort());
-            Command report = probe("https://localhost:" + site.httpsPort() + "/", "--cacert", certificate.cert().toString(),
-                    "--http-port", Integer.toString(site.httpPort()));
+            Command report = probe("https://site.test:" + site.httpsPort() + "/", "--cacert", certificate.cert().toString(),
+                    "--http-port", Integer.toString(site.httpPort()), "--resolve", "site.test:" + site.httpsPort() + ":127.0.0.1");
 
             assertThat(report.exitCode()).as(report.output()).isZero();
-            assertThat(report.output()).doesNotContain("FAIL ");
+            assertThat(report.output()).doesNotContain("FAIL ")
+                    .contains("PASS  tls.certificate      trusted, names site.test")
+                    .contains("PASS  mixed-content        https://site.test:" + site.httpsPort() + "/: no http:// links");
         }
     }
 
