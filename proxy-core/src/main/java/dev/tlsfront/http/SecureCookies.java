@@ -58,7 +58,11 @@ public final class SecureCookies {
 
     /** The line with the missing attributes appended; the same instance when nothing is missing. */
     public String rewrite(String line) {
-        Attributes attributes = Attributes.of(line);
+        return rewrite(line, Attributes.of(line));
+    }
+
+    /** As {@link #rewrite(String)}, with the line's attributes already read. */
+    public String rewrite(String line, Attributes attributes) {
         StringBuilder added = null;
         if (!attributes.secure()) {
             added = new StringBuilder("Secure");
@@ -92,7 +96,11 @@ public final class SecureCookies {
      * Secure, no Domain, Path=/), or null when they will not.
      */
     public static String hostPrefixProblem(String line) {
-        Attributes attributes = Attributes.of(line);
+        return hostPrefixProblem(Attributes.of(line));
+    }
+
+    /** As {@link #hostPrefixProblem(String)}, with the line's attributes already read. */
+    public static String hostPrefixProblem(Attributes attributes) {
         if (!attributes.name().regionMatches(true, 0, "__Host-", 0, 7)) {
             return null;
         }

@@ -40,12 +40,13 @@ public final class SecureCookiesHandler extends ChannelOutboundHandlerAdapter {
         String[] rewritten = new String[lines.size()];
         for (int i = 0; i < rewritten.length; i++) {
             String line = lines.get(i);
-            rewritten[i] = rule.rewrite(line);
+            SecureCookies.Attributes attributes = SecureCookies.Attributes.of(line);  // read once for both rules
+            rewritten[i] = rule.rewrite(line, attributes);
             if (rewritten[i] != line) {
                 changed = true;
                 onRewrite.run();
             }
-            String problem = SecureCookies.hostPrefixProblem(line);
+            String problem = SecureCookies.hostPrefixProblem(attributes);
             if (problem != null) {
                 log.warn("the backend sets a cookie browsers will reject: {}", problem);
             }
