@@ -31,7 +31,7 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
 
     private final Limits limits;
     private final long headerTimeoutNanos;
-    private final long bodyTimeoutNanos;
+    private final BodyTimeout bodyTimeout;
 
     private State state = State.REQUEST_LINE;
     private ByteBuf head;
@@ -44,9 +44,6 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
     private long remaining;
     private int trailerBytes;
     private ScheduledFuture<?> headerDeadline;
-    /** When the read now outstanding was asked for, or 0 when none is. */
-    private long readWaitingSince;
-    private ScheduledFuture<?> bodyWatch;
 
     /**
      * @param headerTimeoutMillis a head must be complete this long after its first byte (0: no limit)
@@ -55,18 +52,12 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
     public RequestSyntaxHandler(Limits limits, long headerTimeoutMillis, long bodyTimeoutMillis) {
         this.limits = limits;
         this.headerTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(headerTimeoutMillis);
-        this.bodyTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(bodyTimeoutMillis);
+        this.bodyTimeout = new BodyTimeout(bodyTimeoutMillis, this::inBody, () -> state = State.REJECTED);
     }
 
     @Override
     public void read(ChannelHandlerContext ctx) {
-        // Only a body the proxy is asking for can be late: while the backend is slow the proxy reads nothing.
-        if (readWaitingSince == 0 && inBody() && bodyTimeoutNanos > 0) {
-            readWaitingSince = System.nanoTime();
-            if (bodyWatch == null) {
-                watchBody(ctx, bodyTimeoutNanos);
-            }
-        }
+        bodyTimeout.readRequested(ctx);
         ctx.read();
     }
 
@@ -79,30 +70,13 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
         return inBody();
     }
 
-    private void watchBody(ChannelHandlerContext ctx, long delayNanos) {
-        bodyWatch = ctx.executor().schedule(() -> {
-            bodyWatch = null;
-            if (!inBody() || readWaitingSince == 0 || !ctx.channel().isActive()) {
-                return;
-            }
-            long waited = System.nanoTime() - readWaitingSince;
-            if (waited < bodyTimeoutNanos) {
-                watchBody(ctx, bodyTimeoutNanos - waited);
-                return;
-            }
-            state = State.REJECTED;
-            ctx.fireChannelRead(new MalformedRequest(HttpResponseStatus.REQUEST_TIMEOUT,
-                    "request body sent nothing for " + TimeUnit.NANOSECONDS.toMillis(bodyTimeoutNanos) + " ms"));
-        }, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof ByteBuf in)) {
             ctx.fireChannelRead(msg);
             return;
         }
-        readWaitingSince = 0;
+        bodyTimeout.dataArrived();
         try {
             scan(ctx, in);
         } finally {
@@ -327,10 +301,7 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         cancelHeaderDeadline();
-        if (bodyWatch != null) {
-            bodyWatch.cancel(false);
-            bodyWatch = null;
-        }
+        bodyTimeout.cancel();
         if (head != null) {
             head.release();
             head = null;
