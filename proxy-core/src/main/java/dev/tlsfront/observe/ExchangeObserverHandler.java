@@ -38,9 +38,14 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
         int status;
         long bytesSent;
 
-        Pending(HttpRequest request) {
-            HttpHeaders headers = request.headers();
+        /** With {@code forTheLog} false only what the metrics need is kept: no header lookups. */
+        Pending(HttpRequest request, boolean forTheLog) {
             method = request.method().name();
+            if (!forTheLog) {
+                target = protocol = host = referer = userAgent = "-";
+                return;
+            }
+            HttpHeaders headers = request.headers();
             target = request.uri();
             protocol = request.protocolVersion().text();
             host = orDash(headers.get(HttpHeaderNames.HOST));
@@ -91,7 +96,7 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
-            pending.add(new Pending(request));
+            pending.add(new Pending(request, accessLog.enabled()));
         } else if (msg instanceof MalformedRequest && pending.isEmpty()) {
             // In the middle of a body it aborts the exchange already pending; otherwise it is answered.
             pending.add(new Pending());
