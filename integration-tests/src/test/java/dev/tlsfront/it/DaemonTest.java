@@ -42,6 +42,8 @@ class DaemonTest {
             Command curl = Command.run("curl", "--http1.1", "-s", "-i", "--max-time", "10", "--cacert", cert.toString(),
                     "https://localhost:" + tlsfront.httpsPort + "/echo");
             assertThat(curl.output()).startsWith("HTTP/1.1 200 OK").contains("GET /echo");
+            assertThat(Command.run("curl", "--http2", "-s", "-o", "/dev/null", "-w", "%{http_version}", "--max-time", "10",
+                    "--cacert", cert.toString(), "https://localhost:" + tlsfront.httpsPort + "/echo?h2").output()).isEqualTo("2");
 
             Command redirect = Command.run("curl", "--http1.1", "-s", "-i", "--max-time", "10",
                     "http://localhost:" + tlsfront.httpPort + "/x");
@@ -55,7 +57,8 @@ class DaemonTest {
                     .containsPattern("\n127\\.0\\.0\\.1 - - \\[\\d\\d/\\w{3}/20\\d\\d:\\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\\] "
                             + "\"GET /echo HTTP/1\\.1\" 200 \\d+ \"-\" \"curl/[^\"]+\" rt=\\d+\\.\\d{3} bt=\\d+\\.\\d{3} "
                             + "tls=TLSv1\\.3 cipher=TLS_\\w+\n")
-                    .containsPattern("\"GET /x HTTP/1\\.1\" 301 0 \"-\" \"curl/[^\"]+\" rt=\\d+\\.\\d{3} bt=- tls=- cipher=-\n");
+                    .containsPattern("\"GET /x HTTP/1\\.1\" 301 0 \"-\" \"curl/[^\"]+\" rt=\\d+\\.\\d{3} bt=- tls=- cipher=-\n")
+                    .containsPattern("\"GET /echo\\?h2 HTTP/2\\.0\" 200 \\d+ .* tls=TLSv1\\.3 cipher=TLS_\\w+\n");
         }
     }
 
