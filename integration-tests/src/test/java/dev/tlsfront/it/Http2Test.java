@@ -297,4 +297,32 @@ class Http2Test {
             assertThat(next.stream()).isEqualTo(3);
         }
     }
+
+    /** HTTP/2 flow control reaches the app: a client that grants no window beyond the first 64 KiB stalls it. */
+    @Test
+    void aClientThatGrantsNoWindowStallsTheApp() throws Exception {
+        long size = 256L << 20;
+        try (TestBackend backend = new TestBackend(); RunningProxy proxy = proxy(backend.url(), "");
+                RawH2Client h2 = new RawH2Client(certificate.trustingContext(), proxy.httpsPort())) {
+            h2.frame(HEADERS, END_HEADERS | END_STREAM, 1, RawH2Client.request("/bytes?n=" + size));
+
+            long stalledAt = backend.awaitStalled(Duration.ofSeconds(30));
+            System.out.printf("h2 stalled client: the app stalled after %d KiB of %d MiB%n", stalledAt >> 10, size >> 20);
+            assertThat(stalledAt).as("bytes the app could send").isLessThan(32L << 20);
+
+            // Window granted: the app goes on.
+            byte[] more = java.nio.ByteBuffer.allocate(4).putInt(64 << 20).array();
+            h2.frame(RawH2Client.WINDOW_UPDATE, 0, 0, more);
+            h2.frame(RawH2Client.WINDOW_UPDATE, 0, 1, more);
+            long received = 0;
+            while (received < (32L << 20)) {
+                RawH2Client.Frame frame = h2.next();
+                assertThat(frame).isNotNull();
+                if (frame.type() == RawH2Client.DATA) {
+                    received += frame.payload().length;
+                }
+            }
+            assertThat(backend.bytesSent.get()).isGreaterThan(stalledAt + (16L << 20));
+        }
+    }
 }

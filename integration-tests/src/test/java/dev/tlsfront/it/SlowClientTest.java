@@ -56,7 +56,7 @@ class SlowClientTest {
             }
 
             // Now the client reads nothing. Wait until the backend can send no more.
-            long stalledAt = waitUntilStable(backend, Duration.ofSeconds(30));
+            long stalledAt = backend.awaitStalled(Duration.ofSeconds(30));
             long held = proxyBufferMemory() - before;
             System.out.printf("slow client: backend stalled after %d MiB of %d MiB; proxy buffers grew by %d KiB%n",
                     stalledAt >> 20, SIZE >> 20, held >> 10);
@@ -84,23 +84,5 @@ class SlowClientTest {
             head.append((char) b);
         }
         return head.toString();
-    }
-
-    /** Polls the backend's sent-byte count until it has not moved for a second; returns it. */
-    private static long waitUntilStable(TestBackend backend, Duration deadline) throws InterruptedException {
-        long end = System.nanoTime() + deadline.toNanos();
-        long last = -1;
-        long lastChange = System.nanoTime();
-        while (System.nanoTime() < end) {
-            long now = backend.bytesSent.get();
-            if (now != last) {
-                last = now;
-                lastChange = System.nanoTime();
-            } else if (System.nanoTime() - lastChange > Duration.ofSeconds(1).toNanos()) {
-                return now;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the backend never stalled: it sent " + last + " bytes");
     }
 }

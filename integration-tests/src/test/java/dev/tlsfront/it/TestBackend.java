@@ -157,4 +157,22 @@ final class TestBackend implements AutoCloseable {
         server.stop(0);
         executor.shutdownNow();
     }
+
+    /** Polls the sent-byte count until it has not moved for a second (the client side stalled it); returns it. */
+    long awaitStalled(java.time.Duration deadline) throws InterruptedException {
+        long end = System.nanoTime() + deadline.toNanos();
+        long last = -1;
+        long lastChange = System.nanoTime();
+        while (System.nanoTime() < end) {
+            long now = bytesSent.get();
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > java.time.Duration.ofSeconds(1).toNanos()) {
+                return now;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the backend never stalled: it sent " + last + " bytes");
+    }
 }
