@@ -144,8 +144,10 @@ class DaemonTest {
         Path config = state.resolve("tlsfront.yaml");
         Path log = state.resolve("access.log");
         try (TestBackend backend = new TestBackend()) {
+            // Behind a (pretend) trusted load balancer on 127.0.0.1: the log shows the client it names.
             Files.writeString(config, RunningProxy.yaml(certificate, backend.url(),
-                    "access_log: { format: json, path: \"" + log + "\" }\n"));
+                    "access_log: { format: json, path: \"" + log + "\" }\n")
+                    .replace("backend: { url", "backend: { trusted_proxies: [127.0.0.1/32], url"));
             try (TlsfrontProcess tlsfront = TlsfrontProcess.start(Map.of(), "run", "-c", config.toString())) {
                 String url = "https://localhost:" + tlsfront.httpsPort;
                 Command.run("curl", "--http1.1", "-sk", "-o", "/dev/null", "-A", "agent \"x\"", "--max-time", "10", url + "/echo?q=1");
@@ -172,8 +174,9 @@ class DaemonTest {
                 while (!Files.exists(log) && System.nanoTime() < end) {
                     Thread.sleep(50);
                 }
-                Command.run("curl", "--http1.1", "-sk", "-o", "/dev/null", "--max-time", "10", url + "/after-rotation");
-                assertThat(awaitLine(log)).contains("\"target\":\"/after-rotation\"");
+                Command.run("curl", "--http1.1", "-sk", "-o", "/dev/null", "--max-time", "10",
+                        "-H", "X-Forwarded-For: 203.0.113.50", url + "/after-rotation");
+                assertThat(awaitLine(log)).contains("\"client\":\"203.0.113.50\"").contains("\"target\":\"/after-rotation\"");
                 assertThat(Files.readString(rotated)).doesNotContain("after-rotation");
                 assertThat(tlsfront.terminate(Duration.ofSeconds(20))).isZero();
             }

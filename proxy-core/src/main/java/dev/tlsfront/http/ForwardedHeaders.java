@@ -4,6 +4,7 @@ import dev.tlsfront.config.Cidr;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import io.netty.util.NetUtil;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -55,17 +56,23 @@ public final class ForwardedHeaders {
     }
 
     /** Rewrites the request headers of a request that came from {@code peer}. */
-    public void apply(HttpHeaders headers, InetAddress peer) {
-        apply(headers, peer, peer.getHostAddress());
+    public String apply(HttpHeaders headers, InetAddress peer) {
+        return apply(headers, peer, peer.getHostAddress());
     }
 
     /**
      * Rewrites the request headers of a request that came from {@code peer}, whose address text
      * the caller computed once per connection.
+     *
+     * @return where the request came from, for the access log: the peer, or behind trusted proxies the
+     *     nearest address in their X-Forwarded-For chain that is not one of them (nginx's
+     *     {@code real_ip_recursive})
      */
-    public void apply(HttpHeaders headers, InetAddress peer, String client) {
+    public String apply(HttpHeaders headers, InetAddress peer, String client) {
         boolean trusted = isTrusted(peer);
-        String forChain = trusted ? String.join(", ", headers.getAll(X_FORWARDED_FOR)) : "";
+        List<String> chain = trusted ? headers.getAll(X_FORWARDED_FOR) : List.of();
+        String forChain = trusted ? String.join(", ", chain) : "";
+        String originating = trusted ? originatingClient(forChain, client) : client;
         String forwardedChain = trusted && forwarded ? String.join(", ", headers.getAll(FORWARDED)) : "";
         removeSpoofable(headers);
 
@@ -80,6 +87,28 @@ public final class ForwardedHeaders {
             String element = forwardedElement(peer, host);
             headers.set(FORWARDED, forwardedChain.isBlank() ? element : forwardedChain + ", " + element);
         }
+        return originating;
+    }
+
+    /** Right to left through the chain the trusted peer sent, past every trusted address. */
+    private String originatingClient(String forChain, String peerText) {
+        String[] hops = forChain.split(",");
+        String candidate = peerText;
+        for (int i = hops.length - 1; i >= 0; i--) {
+            String hop = hops[i].strip();
+            if (hop.startsWith("[") && hop.endsWith("]")) {
+                hop = hop.substring(1, hop.length() - 1);
+            }
+            InetAddress address = NetUtil.createInetAddressFromIpAddressString(hop);  // IP literals only, no DNS
+            if (address == null) {
+                return candidate;
+            }
+            candidate = address.getHostAddress();
+            if (!isTrusted(address)) {
+                return candidate;
+            }
+        }
+        return candidate;
     }
 
     private boolean isTrusted(InetAddress peer) {

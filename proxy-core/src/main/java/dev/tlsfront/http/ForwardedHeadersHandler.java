@@ -1,5 +1,6 @@
 package dev.tlsfront.http;
 
+import dev.tlsfront.observe.ExchangeNotes;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpRequest;
@@ -14,9 +15,15 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
     private final ForwardedHeaders rule;
     private InetSocketAddress peer;
     private String client;
+    private ExchangeNotes notes;
 
     public ForwardedHeadersHandler(ForwardedHeaders rule) {
         this.rule = rule;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        notes = ctx.channel().attr(ExchangeNotes.KEY).get();
     }
 
     @Override
@@ -27,7 +34,10 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
                 client = address.getAddress().getHostAddress();  // once per connection, not per request
             }
             if (client != null) {
-                rule.apply(request.headers(), peer.getAddress(), client);
+                String originating = rule.apply(request.headers(), peer.getAddress(), client);
+                if (notes != null && !originating.equals(client)) {
+                    notes.originatingClient(originating);  // for the access log, behind trusted proxies
+                }
             }
         }
         ctx.fireChannelRead(msg);

@@ -3,8 +3,9 @@ package dev.tlsfront.observe;
 import io.netty.util.AttributeKey;
 
 /**
- * What the forwarder knows about the current exchange and the observer cannot see: when the backend
- * was asked and answered, and how it failed. One per connection, written and read on its event loop.
+ * What the forwarder and the policies know about the current exchange and the observer cannot see:
+ * when the backend was asked and answered, how it failed, and who the client was behind trusted
+ * proxies. One per connection (or HTTP/2 stream), written and read on its event loop.
  */
 public final class ExchangeNotes {
 
@@ -28,9 +29,22 @@ public final class ExchangeNotes {
         }
     }
 
+    private String originatingClient;
     private long requestSentNanos;
     private long backendNanos = -1;
     private BackendFailure failure;
+
+    /** Behind trusted proxies: the client their X-Forwarded-For names, rather than the proxy itself. */
+    public void originatingClient(String address) {
+        originatingClient = address;
+    }
+
+    /** The client named by trusted proxies for this exchange, or null; then forgets it. */
+    String takeOriginatingClient() {
+        String taken = originatingClient;
+        originatingClient = null;
+        return taken;
+    }
 
     /** The request head goes to the backend now. */
     public void requestSent() {

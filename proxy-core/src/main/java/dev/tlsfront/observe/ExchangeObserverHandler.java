@@ -141,6 +141,7 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
     private void complete(ChannelHandlerContext ctx, Pending done, int status) {
         long requestNanos = System.nanoTime() - done.startNanos;
         long backendNanos = notes.takeBackendNanos();
+        String originating = notes.takeOriginatingClient();
         ExchangeNotes.BackendFailure failure = notes.takeFailure();
         if (failure != null) {
             metrics.backendFailure(failure);
@@ -150,7 +151,7 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
             if (client == null) {
                 lookUpConnection(ctx.channel());
             }
-            accessLog.record(new CompletedExchange(client, System.currentTimeMillis(), done.method, done.target,
+            accessLog.record(new CompletedExchange(originating != null ? originating : client, System.currentTimeMillis(), done.method, done.target,
                     protocol != null && !done.protocol.equals("-") ? protocol : done.protocol, done.host, status,
                     done.bytesSent, done.referer, done.userAgent, requestNanos, backendNanos, tls.protocol(), tls.cipher()));
         }

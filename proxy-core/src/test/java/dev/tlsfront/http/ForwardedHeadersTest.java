@@ -118,4 +118,22 @@ class ForwardedHeadersTest {
     private static Cidr cidr(String text) {
         return Cidr.parse(text);
     }
+
+    /** For the access log: the client behind trusted proxies, as nginx's real_ip_recursive finds it. */
+    @Test
+    void theOriginatingClientIsTheNearestUntrustedHop() throws Exception {
+        ForwardedHeaders lb = new ForwardedHeaders(List.of(cidr("10.0.0.0/8")), false, 443);
+
+        assertThat(lb.apply(headers("X-Forwarded-For", "198.51.100.7, 10.1.1.1"), ip("10.0.0.5"))).isEqualTo("198.51.100.7");
+        // A client prepending its own entries does not get to choose: the nearest untrusted one counts.
+        assertThat(lb.apply(headers("X-Forwarded-For", "1.2.3.4, 203.0.113.9, 10.1.1.1"), ip("10.0.0.5")))
+                .isEqualTo("203.0.113.9");
+        // All hops trusted: the farthest. Not an address: stop before it.
+        assertThat(lb.apply(headers("X-Forwarded-For", "10.9.9.9, 10.1.1.1"), ip("10.0.0.5"))).isEqualTo("10.9.9.9");
+        assertThat(lb.apply(headers("X-Forwarded-For", "unknown, 10.1.1.1"), ip("10.0.0.5"))).isEqualTo("10.1.1.1");
+        assertThat(lb.apply(headers("X-Forwarded-For", "[2001:db8::7]"), ip("10.0.0.5"))).isEqualTo("2001:db8:0:0:0:0:0:7");
+        // An untrusted peer is the client, whatever it claims.
+        assertThat(lb.apply(headers("X-Forwarded-For", "1.2.3.4"), ip("198.51.100.7"))).isEqualTo("198.51.100.7");
+        assertThat(lb.apply(headers(), ip("10.0.0.5"))).isEqualTo("10.0.0.5");
+    }
 }
