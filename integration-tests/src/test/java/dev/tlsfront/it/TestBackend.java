@@ -160,11 +160,16 @@ final class TestBackend implements AutoCloseable {
 
     /** Polls the sent-byte count until it has not moved for a second (the client side stalled it); returns it. */
     long awaitStalled(java.time.Duration deadline) throws InterruptedException {
+        return awaitStalled(bytesSent::get, deadline);
+    }
+
+    /** Polls a byte count until it has not moved for a second; returns it (any backend's sent bytes). */
+    static long awaitStalled(java.util.function.LongSupplier sent, java.time.Duration deadline) throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
         long last = -1;
         long lastChange = System.nanoTime();
         while (System.nanoTime() < end) {
-            long now = bytesSent.get();
+            long now = sent.getAsLong();
             if (now != last) {
                 last = now;
                 lastChange = System.nanoTime();

@@ -187,7 +187,7 @@ class WebSocketTest {
             WebSocket ws = open(proxy, certificate, "/flood", collector);
             assertThat(collector.next()).isEqualTo((long) WebSocketBackend.FLOOD_MESSAGE);
 
-            long settled = awaitSettled(backend);
+            long settled = TestBackend.awaitStalled(backend.floodBytesWritten::get, Duration.ofSeconds(20));
             // Socket buffers on both sides and the proxy's own: a few MiB, not the unbounded stream.
             assertThat(settled).isLessThan(32L * 1024 * 1024);
             ws.request(Long.MAX_VALUE);  // reading again lets the app go on
@@ -198,20 +198,6 @@ class WebSocketTest {
             assertThat(backend.floodBytesWritten.get()).isGreaterThan(settled + 16L * 1024 * 1024);
             ws.abort();
         }
-    }
-
-    /** Waits until the app's written byte count stops growing for a second, and returns it. */
-    private static long awaitSettled(WebSocketBackend backend) throws InterruptedException {
-        long last = -1;
-        long now = backend.floodBytesWritten.get();
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (now != last && System.nanoTime() < end) {
-            last = now;
-            Thread.sleep(1000);
-            now = backend.floodBytesWritten.get();
-        }
-        assertThat(now).as("the app stopped being able to write").isEqualTo(last);
-        return now;
     }
 
     @Test
