@@ -88,9 +88,7 @@ final class ProbeClient implements AutoCloseable {
     Response request(Optional<SslContext> tls, int port, HttpMethod method, String target, String hostHeader,
             String... extra) throws IOException {
         CompletableFuture<Response> answer = new CompletableFuture<>();
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS))
-                .handler(new ChannelInitializer<Channel>() {
+        ChannelInitializer<Channel> pipeline = new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         tls.ifPresent(context -> ch.pipeline().addLast("tls", context.newHandler(ch.alloc(), host, port)));
@@ -121,14 +119,10 @@ final class ProbeClient implements AutoCloseable {
                                     }
                                 });
                     }
-                });
+                };
         Channel channel = null;
         try {
-            var connected = bootstrap.connect(address(port)).await();
-            if (!connected.isSuccess()) {
-                throw new IOException("cannot connect to " + address(port) + ": " + connected.cause().getMessage());
-            }
-            channel = connected.channel();
+            channel = connect(port, pipeline);
             DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target);
             request.headers().set(HttpHeaderNames.HOST, hostHeader)
                     .set(HttpHeaderNames.USER_AGENT, userAgent)
@@ -163,9 +157,7 @@ final class ProbeClient implements AutoCloseable {
         Channel channel = null;
         SslHandler[] tls = new SslHandler[1];  // kept: a failed handshake closes the channel and empties its pipeline
         try {
-            var connected = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS))
-                    .handler(new ChannelInitializer<Channel>() {
+            channel = connect(port, new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
                             tls[0] = context.newHandler(ch.alloc(), host, port);
@@ -177,12 +169,7 @@ final class ProbeClient implements AutoCloseable {
                                 }
                             });
                         }
-                    })
-                    .connect(address(port)).await();
-            if (!connected.isSuccess()) {
-                throw new IOException("cannot connect to " + address(port) + ": " + connected.cause().getMessage());
-            }
-            channel = connected.channel();
+                    });
             var handshake = tls[0].handshakeFuture().await();
             if (!handshake.isSuccess()) {
                 Throwable cause = handshake.cause();
@@ -198,6 +185,19 @@ final class ProbeClient implements AutoCloseable {
                 channel.close();
             }
         }
+    }
+
+    /** Connects to the site (or the --resolve address) on {@code port} with that pipeline. */
+    private Channel connect(int port, ChannelInitializer<Channel> pipeline) throws IOException, InterruptedException {
+        InetSocketAddress address = address(port);
+        var connected = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS))
+                .handler(pipeline)
+                .connect(address).await();
+        if (!connected.isSuccess()) {
+            throw new IOException("cannot connect to " + address + ": " + connected.cause().getMessage());
+        }
+        return connected.channel();
     }
 
     /** What the server stapled, when the engine asked for it (only BoringSSL's can). */
