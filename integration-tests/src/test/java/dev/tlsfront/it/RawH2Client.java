@@ -52,7 +52,8 @@ final class RawH2Client implements AutoCloseable {
         frame(SETTINGS, 0, 0, new byte[0]);
     }
 
-    void frame(int type, int flags, int stream, byte[] payload) throws IOException {
+    /** Synchronized: a flood is written from one thread while another reads and acknowledges SETTINGS. */
+    synchronized void frame(int type, int flags, int stream, byte[] payload) throws IOException {
         byte[] header = {(byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
                 (byte) type, (byte) flags, (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8),
                 (byte) stream};
@@ -153,6 +154,33 @@ final class RawH2Client implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /** Writes frames, as a flood does; it may stop early when the server closes the connection. */
+    interface Flood {
+        void send() throws IOException;
+    }
+
+    /**
+     * Sends the flood from another thread while this one reads, so a GOAWAY is read as it arrives:
+     * a server that closes with the flood still coming makes the connection reset, and a reset
+     * discards what the client had not read yet.
+     */
+    Frame floodAwaitingGoAway(Flood flood) throws Exception {
+        Thread sender = new Thread(() -> {
+            try {
+                flood.send();
+            } catch (IOException closedWhileSending) {
+                // the server closed the connection: what the flood is meant to cause
+            }
+        }, "h2-flood");
+        sender.start();
+        try {
+            return awaitGoAway();
+        } finally {
+            socket.close();  // stops the sender if the server never answered
+            sender.join(10_000);
+        }
     }
 
     /** Frames until a GOAWAY or the end of the connection; the GOAWAY, or null. */
