@@ -214,4 +214,30 @@ class DaemonTest {
             assertThat(second.terminate(Duration.ofSeconds(30))).isZero();
         }
     }
+
+    /**
+     * A start with a kept certificate and a PKCS#8 key reads both with the JDK: BouncyCastle's signed
+     * jars took about 0.3 s of every start to verify, and are now loaded only to make a certificate or
+     * to read the other key forms.
+     */
+    @Test
+    void aStartWithAKeptCertificateLoadsNoBouncyCastle() throws Exception {
+        Map<String, String> env = Map.of("TLSFRONT_HTTPS_LISTEN", "127.0.0.1:0", "TLSFRONT_HTTP_LISTEN", "127.0.0.1:0",
+                "TLSFRONT_BACKEND", "http://127.0.0.1:9", "XDG_STATE_HOME", state.toString());
+        try (TlsfrontProcess first = TlsfrontProcess.start(env, "run")) {
+            assertThat(first.output()).contains("made a self-signed certificate");
+            assertThat(first.terminate(Duration.ofSeconds(30))).isZero();
+        }
+        Path classes = state.resolve("classes.log");
+        var logged = new java.util.HashMap<>(env);
+        logged.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classes);
+        try (TlsfrontProcess second = TlsfrontProcess.start(logged, "run")) {
+            assertThat(Command.run("curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10",
+                    "https://localhost:" + second.httpsPort + "/").output()).isEqualTo("502");
+            assertThat(second.terminate(Duration.ofSeconds(30))).isZero();
+        }
+        assertThat(Files.readString(classes))
+                .contains("io.netty.handler.ssl.ReferenceCountedOpenSslServerContext")
+                .doesNotContain("org.bouncycastle");
+    }
 }

@@ -50,10 +50,6 @@ final class RunCommand implements Callable<Integer> {
         if (System.getProperty(LEAK_DETECTION_PROPERTY) == null) {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
-        // Loading BoringSSL takes about half a second: let it happen while the config is read.
-        Thread nativeTls = new Thread(() -> ServerTls.PROVIDER.name(), "tls-native-load");
-        nativeTls.setDaemon(true);
-        nativeTls.start();
         ProxyConfig loaded;
         try {
             loaded = config.load();

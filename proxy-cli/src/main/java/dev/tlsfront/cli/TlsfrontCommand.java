@@ -1,5 +1,6 @@
 package dev.tlsfront.cli;
 
+import dev.tlsfront.tls.ServerTls;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,6 +44,13 @@ public final class TlsfrontCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("run")) {
+            // Loading BoringSSL takes about half a second: let it happen while the command line is
+            // parsed and the config read, on the second core.
+            Thread nativeTls = new Thread(() -> ServerTls.PROVIDER.name(), "tls-native-load");
+            nativeTls.setDaemon(true);
+            nativeTls.start();
+        }
         // For the JDK TLS fallback: BoringSSL never accepts a client's renegotiation anyway.
         System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
         int code = commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);

@@ -1,119 +1,104 @@
 package dev.tlsfront.tls;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMException;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
-import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.pkcs.PKCSException;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
  * Reads PEM certificate chains and private keys in every form certbot, openssl and cloud consoles
  * write: PKCS#8 ({@code PRIVATE KEY}), PKCS#1 ({@code RSA PRIVATE KEY}), SEC1 ({@code EC PRIVATE KEY},
  * with or without an {@code EC PARAMETERS} block), encrypted PKCS#8 and legacy OpenSSL-encrypted keys.
+ * Certificates and plain PKCS#8 keys are read by the JDK, every other key form by {@link PemKeyForms}.
  */
 public final class PemFiles {
 
-    /**
-     * Decrypts keys; not registered as a JCA provider, so the JDK's own providers stay in charge.
-     * Made on first use only: building it takes about half a second, and most keys are not encrypted.
-     */
-    private static final class Decryption {
-        static final Provider BC = new BouncyCastleProvider();
-    }
+    private static final String BEGIN_CERTIFICATE = "-----BEGIN CERTIFICATE-----";
+    private static final String END_CERTIFICATE = "-----END CERTIFICATE-----";
+    private static final String BEGIN_PKCS8 = "-----BEGIN PRIVATE KEY-----";
+    private static final String END_PKCS8 = "-----END PRIVATE KEY-----";
+    /** The key types a site certificate has, most common first. */
+    private static final List<String> PKCS8_ALGORITHMS = List.of("EC", "RSA", "Ed25519");
 
     private PemFiles() {}
 
-    /** The certificates in the file, in file order (leaf first for a full chain). */
+    /**
+     * The certificates in the file, in file order (leaf first for a full chain); other PEM blocks (a
+     * key in a combined file) are skipped. Parsed by the JDK: BouncyCastle's signed jars cost about a
+     * quarter of a second of start-up to verify and load, and the JDK reads X.509 as well.
+     */
     public static List<X509Certificate> readCertificates(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.ISO_8859_1);
         List<X509Certificate> chain = new ArrayList<>();
-        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
-                PEMParser parser = new PEMParser(reader)) {
-            Object object;
-            while ((object = parser.readObject()) != null) {
-                if (object instanceof X509CertificateHolder holder) {
-                    chain.add(converter.getCertificate(holder));
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            for (int at = text.indexOf(BEGIN_CERTIFICATE); at >= 0; at = text.indexOf(BEGIN_CERTIFICATE, at)) {
+                int end = text.indexOf(END_CERTIFICATE, at);
+                if (end < 0) {
+                    throw new IOException(file + ": certificate " + (chain.size() + 1)
+                            + " is cut short (expected: " + END_CERTIFICATE + ")");
                 }
+                end += END_CERTIFICATE.length();
+                byte[] block = text.substring(at, end).getBytes(StandardCharsets.ISO_8859_1);
+                chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(block)));
+                at = end;
             }
         } catch (CertificateException e) {
             throw new IOException(file + ": not a valid certificate: " + e.getMessage(), e);
         }
         if (chain.isEmpty()) {
-            throw new IOException(file + ": no PEM certificate found (expected: -----BEGIN CERTIFICATE-----)");
+            throw new IOException(file + ": no PEM certificate found (expected: " + BEGIN_CERTIFICATE + ")");
         }
         return chain;
     }
 
     /** The private key in the file, decrypted with {@code password} when it is encrypted. */
     public static PrivateKey readPrivateKey(Path file, Optional<char[]> password) throws IOException {
-        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
-                PEMParser parser = new PEMParser(reader)) {
-            Object object;
-            ASN1ObjectIdentifier curve = null;
-            while ((object = parser.readObject()) != null) {
-                if (object instanceof ASN1ObjectIdentifier oid) {
-                    curve = oid;  // an "EC PARAMETERS" block naming the curve of the key that follows
-                }
-                if (object instanceof PrivateKeyInfo info) {
-                    return converter.getPrivateKey(info);
-                }
-                if (object instanceof PEMKeyPair pair) {
-                    // SEC1's public key and curve fields are optional; the curve may come from EC PARAMETERS.
-                    PrivateKeyInfo info = pair.getPrivateKeyInfo();
-                    if (info.getPrivateKeyAlgorithm().getParameters() == null && curve != null) {
-                        info = new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve),
-                                info.parsePrivateKey());
-                    }
-                    return converter.getPrivateKey(info);
-                }
-                if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
-                    char[] secret = password.orElseThrow(() -> needsPassword(file));
-                    var decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(Decryption.BC).build(secret);
-                    return converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(decryptor));
-                }
-                if (object instanceof PEMEncryptedKeyPair encrypted) {
-                    char[] secret = password.orElseThrow(() -> needsPassword(file));
-                    var decryptor = new JcePEMDecryptorProviderBuilder().setProvider(Decryption.BC).build(secret);
-                    return converter.getPrivateKey(encrypted.decryptKeyPair(decryptor).getPrivateKeyInfo());
-                }
-            }
-        } catch (PKCSException | PEMException e) {
-            throw new IOException(file + ": cannot read the private key: " + e.getMessage()
-                    + " (expected: an unencrypted key, or the right passphrase)", e);
-        } catch (OperatorCreationException e) {
-            throw new IOException(file + ": unsupported key encryption: " + e.getMessage(), e);
+        PrivateKey plain = readPlainPkcs8(file);
+        if (plain != null) {
+            return plain;
         }
-        throw new IOException(file + ": no PEM private key found (expected: -----BEGIN PRIVATE KEY-----,"
-                + " RSA PRIVATE KEY, EC PRIVATE KEY or ENCRYPTED PRIVATE KEY)");
+        return PemKeyForms.read(file, password);
     }
 
-    private static IOException needsPassword(Path file) {
-        return new IOException(file + ": the private key is encrypted"
-                + " (expected: key_password_file or key_password_env in its certificates entry)");
+    /**
+     * The key of an unencrypted PKCS#8 block (what certbot, {@code openssl genpkey} and tlsfront
+     * write), read by the JDK to spare the start-up BouncyCastle's loading; null for every other form,
+     * which BouncyCastle reads.
+     */
+    private static PrivateKey readPlainPkcs8(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+        int begin = text.indexOf(BEGIN_PKCS8);
+        int end = begin < 0 ? -1 : text.indexOf(END_PKCS8, begin);
+        if (end < 0) {
+            return null;
+        }
+        byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(text.substring(begin + BEGIN_PKCS8.length(), end));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        for (String algorithm : PKCS8_ALGORITHMS) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (GeneralSecurityException e) {
+                // not this algorithm's key: try the next
+            }
+        }
+        return null;
     }
+
 }

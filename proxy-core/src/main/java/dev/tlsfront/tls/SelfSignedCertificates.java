@@ -1,45 +1,21 @@
 package dev.tlsfront.tls;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.Writer;
-import java.math.BigInteger;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Makes self-signed ECDSA P-256 certificates for development, and keeps one per state directory so
- * that a browser exception granted once stays valid across restarts.
+ * Makes self-signed ECDSA P-256 certificates for development (through {@link SelfSignedIssuer}), and
+ * keeps one per state directory so that a browser exception granted once stays valid across restarts.
  */
 public final class SelfSignedCertificates {
 
@@ -56,29 +32,7 @@ public final class SelfSignedCertificates {
 
     /** A new self-signed certificate naming {@code hosts} (DNS names and IP addresses). */
     public static Generated generate(List<String> hosts, Instant now) throws IOException {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
-            KeyPair keys = generator.generateKeyPair();
-            X500Name subject = new X500Name("CN=" + hosts.get(0).replaceAll("[,+=\"\\\\<>;]", "_") + ",O=tlsfront self-signed");
-            List<GeneralName> names = new ArrayList<>();
-            for (String host : hosts) {
-                names.add(isIpAddress(host) ? new GeneralName(GeneralName.iPAddress, host)
-                        : new GeneralName(GeneralName.dNSName, host));
-            }
-            var builder = new JcaX509v3CertificateBuilder(subject, new BigInteger(127, new SecureRandom()),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, keys.getPublic())
-                    .addExtension(Extension.subjectAlternativeName, false,
-                            new GeneralNames(names.toArray(GeneralName[]::new)))
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate());
-            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
-            return new Generated(cert, pem(cert), pem(keys.getPrivate()));
-        } catch (GeneralSecurityException | OperatorCreationException e) {
-            throw new IOException("cannot make a self-signed certificate: " + e.getMessage(), e);
-        }
+        return SelfSignedIssuer.issue(hosts, now);
     }
 
     /** Writes a new certificate and key into {@code dir} (the key readable by its owner only). */
@@ -120,27 +74,4 @@ public final class SelfSignedCertificates {
 
     /** Where {@link #ensure} keeps the files, and whether it made them just now. */
     public record Kept(Path certificate, Path privateKey, boolean created) {}
-
-    private static boolean isIpAddress(String host) {
-        if (host.indexOf(':') >= 0) {
-            return true;
-        }
-        if (!host.matches("[0-9.]+")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(host) != null;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static String pem(Object object) throws IOException {
-        Writer out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(object instanceof java.security.PrivateKey key
-                    ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null).generate() : object);
-        }
-        return out.toString();
-    }
 }

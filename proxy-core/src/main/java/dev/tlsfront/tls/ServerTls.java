@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
@@ -28,6 +29,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,6 +106,12 @@ public final class ServerTls {
         }
         SslContext context = SslContextBuilder.forServer(key, chain)
                 .sslProvider(PROVIDER)
+                // Both only shorten the start (by about 0.15 s): Netty hands the key over in an
+                // in-memory key store, and JKS stores it without PKCS#12's 10 000 rounds of PBKDF2;
+                // and tlsfront asks no client for a certificate, so it trusts none rather than load
+                // the JDK's CA store.
+                .keyStoreType("JKS")
+                .trustManager(trustingNoClient())
                 .protocols(tls.protocols())
                 .ciphers(tls.ciphers(), IdentityCipherSuiteFilter.INSTANCE)
                 .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
@@ -115,6 +123,18 @@ public final class ServerTls {
             sessions.setTicketKeys();
         }
         return new LoadedCertificate(source.cert(), CertificateInfo.of(chain.get(0)), context);
+    }
+
+    private static TrustManagerFactory trustingNoClient() throws IOException {
+        try {
+            KeyStore empty = KeyStore.getInstance("PKCS12");
+            empty.load(null, null);
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(empty);
+            return factory;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS: " + e, e);
+        }
     }
 
     /** Signs a random challenge with the key and verifies it with the certificate. */

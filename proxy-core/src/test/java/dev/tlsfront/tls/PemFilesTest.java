@@ -126,4 +126,33 @@ class PemFilesTest {
         assertThat(PemFiles.readCertificates(chain)).extracting(c -> CertificateInfo.of(c).names())
                 .containsExactly(java.util.List.of("a.test"), java.util.List.of("b.test"));
     }
+
+    @Test
+    void readsRsaPkcs8() throws Exception {
+        KeyPair keys = rsa();
+        Path file = write("rsa-pkcs8.pem", new JcaPKCS8Generator(keys.getPrivate(), null).generate());
+        assertThat(PemFiles.readPrivateKey(file, Optional.empty()).getEncoded()).isEqualTo(keys.getPrivate().getEncoded());
+    }
+
+    @Test
+    void readsKeyAndChainFromOneCombinedFile() throws Exception {
+        var leaf = SelfSignedCertificates.generate(java.util.List.of("a.test"), java.time.Instant.now());
+        var other = SelfSignedCertificates.generate(java.util.List.of("b.test"), java.time.Instant.now());
+        Path combined = dir.resolve("combined.pem");
+        Files.writeString(combined, leaf.privateKeyPem() + "subject=CN = a.test\n" + leaf.certificatePem()
+                + other.certificatePem());
+        assertThat(PemFiles.readCertificates(combined)).extracting(c -> CertificateInfo.of(c).names())
+                .containsExactly(java.util.List.of("a.test"), java.util.List.of("b.test"));
+        assertThat(PemFiles.readPrivateKey(combined, Optional.empty()).getAlgorithm()).isEqualTo("EC");
+    }
+
+    @Test
+    void certificateCutShortSaysWhichAndWhatWasExpected() throws Exception {
+        var leaf = SelfSignedCertificates.generate(java.util.List.of("a.test"), java.time.Instant.now());
+        String pem = leaf.certificatePem();
+        Path file = dir.resolve("cut.pem");
+        Files.writeString(file, pem + pem.substring(0, pem.length() / 2));
+        assertThatThrownBy(() -> PemFiles.readCertificates(file))
+                .hasMessage(file + ": certificate 2 is cut short (expected: -----END CERTIFICATE-----)");
+    }
 }
