@@ -12,7 +12,9 @@
 #
 # tlsfront runs from proxy-cli/target (built if missing) on http 48080 / https 48443 with the peers'
 # test certificate, in front of the peers' backend on 127.0.0.1:9000, with the JVM options of
-# ./tlsfront. It is warmed up for WARMUP seconds (default 15) before the run: a JVM daemon is
+# ./tlsfront. It is warmed up first with every kind of traffic the run sends (WARMUP seconds of
+# keep-alive requests, default 15; shorter runs of 1 MiB bodies and of new and resumed connections;
+# with -2, twice WARMUP of HTTP/2): a JVM daemon is
 # measured after its JIT has compiled the hot path, as it would be minutes after a deploy.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -64,6 +66,9 @@ for _ in $(seq 100); do curl -sk -o /dev/null https://127.0.0.1:48443/ && break;
 command -v wrk >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nghttp2-client >/dev/null; }
 ${WRK_PIN:+taskset -c $WRK_PIN} wrk -t1 -c64 -d"${WARMUP}s" https://127.0.0.1:48443/ >/dev/null
 ${WRK_PIN:+taskset -c $WRK_PIN} wrk -t1 -c8 -d3s https://127.0.0.1:48443/1m >/dev/null
+# and the connection set-up paths of the handshake scenarios (new and resumed sessions)
+${WRK_PIN:+taskset -c $WRK_PIN} wrk -t1 -c16 -d5s -H "Connection: close" https://127.0.0.1:48443/ >/dev/null
+${WRK_PIN:+taskset -c $WRK_PIN} h2load --h1 -t1 -c100 -n3000 https://127.0.0.1:48443/ >/dev/null 2>&1
 
 TARGETS=()
 for p in $PEER_LIST; do
@@ -82,6 +87,10 @@ sed -e 's|listen 127.0.0.1:18443 ssl;|listen 127.0.0.1:18444 ssl http2;|' -e 's|
     -e 's|/tmp/peers-nginx.pid|/tmp/peers-nginx-h2.pid|' "$D/nginx.conf" > "$D/nginx-h2.conf"
 $PROXY_CPU nginx -c "$D/nginx-h2.conf"
 sleep 0.5
+# The HTTP/1.1 warm-up above leaves the HTTP/2 path (frames, HPACK, stream channels) to the
+# interpreter: in a run without this, tlsfront's h2 rate still rose by two thirds between its first
+# 20 s and the 15 s after, as C2 compiled it (C2 was 11% of the CPU in a profile of the first run).
+${WRK_PIN:+taskset -c $WRK_PIN} h2load -t1 -c16 -m10 -D "$((WARMUP * 2))" https://127.0.0.1:48443/ >/dev/null 2>&1
 H2TARGETS=("nginx=18444:$(cat /tmp/peers-nginx-h2.pid)" "caddy=38443:$("$PEERS/peers.sh" pid caddy)" "tlsfront=48443:$TF_PID")
 TCK=$(getconf CLK_TCK)
 ticks() { local t=0 p; for p in $1 $(pgrep -P "$1" || true); do [[ -r /proc/$p/stat ]] && t=$((t + $(awk '{print $14+$15}' /proc/$p/stat))); done; echo $t; }
