@@ -34,10 +34,6 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
     private final BodyTimeout bodyTimeout;
 
     private State state = State.REQUEST_LINE;
-    /** The first byte of a request head has arrived, and not yet its end. */
-    private boolean headBegun;
-    private long headBeganNanos;
-    /** The part of a head that came in earlier reads; null when none did. */
     private ByteBuf head;
     // Start small: an idle connection should cost little; they grow to a connection's usual head once.
     private final StringBuilder line = new StringBuilder();
@@ -161,45 +157,36 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
                 default -> throw new IllegalStateException(state.toString());
             }
         }
-        // Whatever lies between passFrom and here is body bytes (readHead passed the head bytes on, and passFrom moved past them).
+        // Whatever lies between passFrom and here is body bytes (head bytes are copied, and passFrom moved past them).
         if (state != State.REJECTED && in.readerIndex() > passFrom) {
             ctx.fireChannelRead(in.retainedSlice(passFrom, in.readerIndex() - passFrom));
         }
     }
 
-    /**
-     * Reads a request head until it is complete (then passed on) or the input ends. A head that
-     * arrives in one read is passed on as a slice of it; one split across reads is gathered in
-     * {@link #head}.
-     */
+    /** Reads head bytes into {@link #head} until the head is complete (then passed on) or the input ends. */
     private void readHead(ChannelHandlerContext ctx, ByteBuf in) {
-        int from = in.readerIndex();  // where this read's part of the head begins
         while (in.isReadable()) {
-            int lineStart = in.readerIndex();
+            int start = in.readerIndex();
             String complete = readLine(in);
             if (sawBareLineEnd) {
                 reject(ctx, in, HttpResponseStatus.BAD_REQUEST, "bare CR or LF in the request head");
                 return;
             }
-            if (state == State.REQUEST_LINE && complete != null && complete.isEmpty() && !headBegun) {
-                from = in.readerIndex();
+            if (state == State.REQUEST_LINE && complete != null && complete.isEmpty() && head == null) {
                 continue;  // RFC 9112 §2.2: empty lines before the request line are ignored
             }
-            if (!headBegun) {
-                headBegun = true;
-                from = lineStart;
+            if (head == null) {
+                head = ctx.alloc().buffer(256);
                 armHeaderDeadline(ctx);
             }
+            head.writeBytes(in, start, in.readerIndex() - start);
             if (complete == null) {
-                int gathered = (head == null ? 0 : head.readableBytes()) + in.readerIndex() - from;
                 if (state == State.REQUEST_LINE && line.length() > limits.maxRequestLine()) {
                     reject(ctx, in, HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long");
-                    return;
-                } else if (gathered > limits.maxHeaderBlock() + limits.maxRequestLine()) {
+                } else if (head.readableBytes() > limits.maxHeaderBlock() + limits.maxRequestLine()) {
                     reject(ctx, in, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "header block too large");
-                    return;
                 }
-                break;
+                return;
             }
             if (state == State.REQUEST_LINE) {
                 String problem = complete.length() > limits.maxRequestLine() ? "request line too long"
@@ -227,14 +214,9 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
                     reject(ctx, in, rejected.status(), rejected.reason());
                     return;
                 }
-                headBegun = false;
-                ByteBuf whole;
-                if (head == null) {
-                    whole = in.retainedSlice(from, in.readerIndex() - from);
-                } else {
-                    whole = head.writeBytes(in, from, in.readerIndex() - from);
-                    head = null;
-                }
+                cancelHeaderDeadline();
+                ByteBuf complete0 = head;
+                head = null;
                 // The state first: what the head sets off downstream (an early answer, a close) sees the body coming.
                 if (framing instanceof Fixed fixed) {
                     remaining = fixed.length();
@@ -244,16 +226,9 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
                 } else {
                     state = State.REQUEST_LINE;
                 }
-                ctx.fireChannelRead(whole);
+                ctx.fireChannelRead(complete0);
                 return;
             }
-        }
-        if (headBegun && in.readerIndex() > from) {
-            // The input ended inside the head: keep what came for the next read.
-            if (head == null) {
-                head = ctx.alloc().buffer(Math.max(256, in.readerIndex() - from));
-            }
-            head.writeBytes(in, from, in.readerIndex() - from);
         }
     }
 
@@ -290,7 +265,6 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
     /** Stops the stream here: nothing from the current message on is passed, only the verdict. */
     private void reject(ChannelHandlerContext ctx, ByteBuf in, HttpResponseStatus status, String reason) {
         state = State.REJECTED;
-        headBegun = false;
         cancelHeaderDeadline();
         if (head != null) {
             head.release();
@@ -300,37 +274,21 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
         ctx.fireChannelRead(new MalformedRequest(status, reason));
     }
 
-    /**
-     * Starts the clock of a new head. One timer at most, rescheduled only when it fires, so that
-     * requests come and go without touching the scheduler.
-     */
     private void armHeaderDeadline(ChannelHandlerContext ctx) {
-        headBeganNanos = ctx.executor().ticker().nanoTime();
         if (headerTimeoutNanos > 0 && headerDeadline == null) {
-            scheduleHeaderDeadline(ctx, headerTimeoutNanos);
+            headerDeadline = ctx.executor().schedule(() -> {
+                headerDeadline = null;
+                if (state == State.REQUEST_LINE || state == State.FIELDS) {
+                    state = State.REJECTED;
+                    if (head != null) {
+                        head.release();
+                        head = null;
+                    }
+                    ctx.fireChannelRead(new MalformedRequest(HttpResponseStatus.REQUEST_TIMEOUT,
+                            "request head not complete within " + TimeUnit.NANOSECONDS.toMillis(headerTimeoutNanos) + " ms"));
+                }
+            }, headerTimeoutNanos, TimeUnit.NANOSECONDS);
         }
-    }
-
-    private void scheduleHeaderDeadline(ChannelHandlerContext ctx, long delayNanos) {
-        headerDeadline = ctx.executor().schedule(() -> {
-            headerDeadline = null;
-            if (!headBegun || !(state == State.REQUEST_LINE || state == State.FIELDS)) {
-                return;  // no head on its way now; the next one arms the timer again
-            }
-            long waited = ctx.executor().ticker().nanoTime() - headBeganNanos;
-            if (waited < headerTimeoutNanos) {
-                scheduleHeaderDeadline(ctx, headerTimeoutNanos - waited);
-                return;
-            }
-            state = State.REJECTED;
-            headBegun = false;
-            if (head != null) {
-                head.release();
-                head = null;
-            }
-            ctx.fireChannelRead(new MalformedRequest(HttpResponseStatus.REQUEST_TIMEOUT,
-                    "request head not complete within " + TimeUnit.NANOSECONDS.toMillis(headerTimeoutNanos) + " ms"));
-        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void cancelHeaderDeadline() {
