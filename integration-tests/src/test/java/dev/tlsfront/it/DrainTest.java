@@ -29,8 +29,10 @@ class DrainTest {
             RunningProxy proxy = RunningProxy.start(RunningProxy.yaml(certificate, backend.url(), ""), dir);
             HttpClient client = RunningProxy.client(certificate);
             List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+            // Each request sleeps long enough at the backend for all 200 to be there at once: on a busy
+            // 2-core machine their arrival (200 handshakes, 200 backend threads) has spread over 1.5 s.
             for (int i = 0; i < count; i++) {
-                inFlight.add(client.sendAsync(HttpRequest.newBuilder(proxy.https("/sleep?ms=1500"))
+                inFlight.add(client.sendAsync(HttpRequest.newBuilder(proxy.https("/sleep?ms=4000"))
                         .timeout(Duration.ofSeconds(30)).build(), BodyHandlers.ofString()));
             }
             long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
