@@ -32,6 +32,8 @@ final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger("tlsfront");
     static final int CERTIFICATE_CHECK_SECONDS = 5;
+    /** Netty's own switch for its buffer leak detector, for a run that should track leaks. */
+    static final String LEAK_DETECTION_PROPERTY = "io.netty.leakDetection.level";
 
     @Mixin
     ConfigOption config;
@@ -39,13 +41,10 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** Netty's own switch for its buffer leak detector, for a run that should track leaks. */
-    static final String LEAK_DETECTION_PROPERTY = "io.netty.leakDetection.level";
-
     @Override
     public Integer call() {
         // Netty samples one buffer in 128 for leaks by default, recording a stack trace each time:
-        // about 2% of the CPU per request at full load. The tests run it at "paranoid"; a daemon runs
+        // 5-10% of the CPU per request at full load (A/B in integration-tests/bench/RESULTS.md). The tests run it at "paranoid"; a daemon runs
         // without it unless the operator asks (-Dio.netty.leakDetection.level=simple in JAVA_OPTS).
         if (System.getProperty(LEAK_DETECTION_PROPERTY) == null) {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
