@@ -265,6 +265,31 @@ class Http2Test {
         }
     }
 
+    /** limits.max_header_fields and max_request_line hold over HTTP/2 as over HTTP/1.1: 431 and 414, nothing forwarded. */
+    @Test
+    void tooManyHeaderFieldsOrTooLongATargetGetTheSameAnswerAsOverHttp11() throws Exception {
+        try (RecordingBackend backend = new RecordingBackend();
+                RunningProxy proxy = proxy(backend.url(), "limits: { max_header_fields: 20, max_request_line: 200 }\n")) {
+            List<String> fields = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                fields.addAll(List.of("-H", "x-field-" + i + ": " + i));
+            }
+            for (String version : List.of("--http2", "--http1.1")) {
+                List<String> many = new java.util.ArrayList<>(List.of("curl", version, "-sk", "-o", "/dev/null", "-w",
+                        "%{http_version} %{http_code}", "--max-time", "10"));
+                many.addAll(fields);
+                many.add(proxy.https("/many").toString());
+                assertThat(Command.run(many.toArray(String[]::new)).output()).as(version).endsWith(" 431");
+                assertThat(Command.run("curl", version, "-sk", "-o", "/dev/null", "-w", "%{http_version} %{http_code}",
+                        "--max-time", "10", proxy.https("/" + "a".repeat(200)).toString()).output()).as(version).endsWith(" 414");
+            }
+            // Just under both limits: forwarded.
+            assertThat(Command.run("curl", "--http2", "-sk", "-o", "/dev/null", "-w", "%{http_version} %{http_code}",
+                    "--max-time", "10", proxy.https("/" + "a".repeat(150)).toString()).output()).isEqualTo("2 200");
+            assertThat(backend.received()).doesNotContain("/many", "a".repeat(200)).contains("a".repeat(150));
+        }
+    }
+
     @Test
     void aStalledRequestBodyEndsItsStreamAfterTheBodyTimeout() throws Exception {
         try (RecordingBackend backend = new RecordingBackend();

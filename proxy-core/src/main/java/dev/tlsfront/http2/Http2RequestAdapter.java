@@ -1,5 +1,6 @@
 package dev.tlsfront.http2;
 
+import dev.tlsfront.http.MalformedRequest;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -8,7 +9,9 @@ import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * Makes a request decoded from an HTTP/2 stream look as the same request over HTTP/1.1 would, so the
@@ -18,16 +21,28 @@ import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
  * <ul>
  *   <li>removes the codec's own {@code x-http2-*} extension headers (stream id, scheme, ...), which
  *       a client could not send over HTTP/1.1 either;
+ *   <li>applies {@code limits.max_request_line} (to the request line the same request would have over
+ *       HTTP/1.1: 414) and {@code limits.max_header_fields} (431), which HTTP/1.1's syntax check
+ *       applies to the bytes: the request is replaced by a {@link MalformedRequest} with that status,
+ *       which the validation handler answers;
  *   <li>splits a request that arrived whole (headers with END_STREAM) into its head and an empty end,
  *       the shape the forwarder reads.
  * </ul>
+ * Stateless: one instance serves every stream of a connection.
  */
 @Sharable
 public final class Http2RequestAdapter extends ChannelInboundHandlerAdapter {
 
-    public static final Http2RequestAdapter INSTANCE = new Http2RequestAdapter();
+    /** " HTTP/1.1": what an HTTP/1.1 request line has besides the method, a space and the target. */
+    private static final int REQUEST_LINE_OVERHEAD = 10;
 
-    private Http2RequestAdapter() {}
+    private final int maxRequestLine;
+    private final int maxHeaderFields;
+
+    public Http2RequestAdapter(int maxRequestLine, int maxHeaderFields) {
+        this.maxRequestLine = maxRequestLine;
+        this.maxHeaderFields = maxHeaderFields;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -36,6 +51,14 @@ public final class Http2RequestAdapter extends ChannelInboundHandlerAdapter {
             return;
         }
         removeExtensionHeaders(request.headers());
+        int line = request.method().name().length() + request.uri().length() + REQUEST_LINE_OVERHEAD;
+        if (line > maxRequestLine || request.headers().size() > maxHeaderFields) {
+            ReferenceCountUtil.release(msg);
+            ctx.fireChannelRead(line > maxRequestLine
+                    ? new MalformedRequest(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long")
+                    : new MalformedRequest(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "too many header fields"));
+            return;
+        }
         if (msg instanceof FullHttpRequest full) {
             HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
             DefaultLastHttpContent end = new DefaultLastHttpContent(full.content());

@@ -223,6 +223,8 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
         pipeline.channel().config().setAutoRead(true);
         Http2FrameCodec codec = Http2Connections.serverCodec(config.limits().maxHeaderBlock(),
                 config.server().drainTimeout());
+        Http2RequestAdapter adapter = new Http2RequestAdapter(config.limits().maxRequestLine(),
+                config.limits().maxHeaderFields());
         pipeline.addLast(H2_CODEC, codec)
                 .addLast(H2_IDLE, new IdleStateHandler(0, 0, config.limits().keepAliveTimeout().toMillis(),
                         TimeUnit.MILLISECONDS))
@@ -233,7 +235,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
                         stream.config().setAutoRead(false);
                         stream.pipeline()
                                 .addLast(H2_STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
-                                .addLast(H2_ADAPT, Http2RequestAdapter.INSTANCE)
+                                .addLast(H2_ADAPT, adapter)
                                 .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTPS, metrics, generation.accessLog()))
                                 .addLast(HSTS, generation.policies().hsts())
                                 .addLast(H2_BODY_TIMEOUT, new StreamBodyTimeoutHandler(config.limits().bodyTimeout().toMillis()))
