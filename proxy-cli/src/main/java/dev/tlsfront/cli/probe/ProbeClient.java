@@ -136,7 +136,7 @@ final class ProbeClient implements AutoCloseable {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause().getCause() != null && e.getCause() instanceof io.netty.handler.codec.DecoderException
                     ? e.getCause().getCause() : e.getCause();
-            throw new IOException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+            throw failure(cause);
         } catch (TimeoutException e) {
             throw new IOException("no answer within " + TIMEOUT_SECONDS + " s");
         } catch (InterruptedException e) {
@@ -147,6 +147,11 @@ final class ProbeClient implements AutoCloseable {
                 channel.close();
             }
         }
+    }
+
+    /** What went wrong, in the words of the exception (its type when it has none). */
+    private static IOException failure(Throwable cause) {
+        return new IOException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
     }
 
     /** A completed handshake: the session, and the OCSP response the server stapled, if any. */
@@ -173,7 +178,7 @@ final class ProbeClient implements AutoCloseable {
             var handshake = tls[0].handshakeFuture().await();
             if (!handshake.isSuccess()) {
                 Throwable cause = handshake.cause();
-                throw new IOException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+                throw failure(cause);
             }
             var engine = tls[0].engine();
             return new Handshake(engine.getSession(), ocspResponse(engine));
