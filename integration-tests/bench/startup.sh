@@ -26,7 +26,8 @@ https:
 backend: { url: "http://127.0.0.1:47000" }
 YAML
 fi
-PORT=$(sed -n 's/.*listen: *"[^"]*:\([0-9]*\)".*/\1/p' "$CONF" | sed -n 2p)  # the https listener
+# the https section's listen port (the first listen line after "https:")
+PORT=$(sed -n '/^https:/,$p' "$CONF" | sed -n 's/.*listen: *"[^"]*:\([0-9]*\)".*/\1/p' | head -1)
 start() {  # prints ms from launch to the first HTTPS answer (any status: the backend may be down)
   local t0 t1 pid
   t0=$(date +%s%N)
