@@ -96,7 +96,8 @@ class MalformedRequestsTest {
                 // chunked bodies (RFC 9112 §7.1)
                 bad("invalid chunk size", 400, "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"),
                 bad("chunk size with sign", 400, "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n+5\r\nhello\r\n0\r\n\r\n"),
-                bad("chunk extension", 400, "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\n\r\n"),
+                bad("chunk extension without a name", 400, "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n5;=1\r\nhello\r\n0\r\n\r\n"),
+                bad("chunk extension with an unclosed quote", 400, "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n5;a=\"x\r\nhello\r\n0\r\n\r\n"),
                 bad("no CRLF after chunk data", 400, "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n"),
                 bad("bare LF after chunk size", 400, "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n"),
                 // Host (RFC 9112 §3.2)
@@ -108,17 +109,19 @@ class MalformedRequestsTest {
                 bad("absolute-form for another site", 400, "GET http://evil.example/ HTTP/1.1\r\n" + H + "\r\n"),
                 // request line (RFC 9112 §3)
                 bad("HTTP/0.9", 400, "GET /\r\n\r\n"),
-                bad("HTTP/1.2", 400, "GET / HTTP/1.2\r\n" + H + "\r\n"),
-                bad("HTTP/2.0 line", 400, "GET / HTTP/2.0\r\n" + H + "\r\n"),
+                bad("HTTP/2.0 line", 505, "GET / HTTP/2.0\r\n" + H + "\r\n"),
+                bad("HTTP/1.10", 400, "GET / HTTP/1.10\r\n" + H + "\r\n"),
                 bad("unknown protocol", 400, "GET / FOO/1.1\r\n" + H + "\r\n"),
                 bad("lower-case version", 400, "GET / http/1.1\r\n" + H + "\r\n"),
-                bad("h2 preface", 400, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+                bad("h2 preface", 505, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
                 bad("control byte before request line", 400, "\u0001GET / HTTP/1.1\r\n" + H + "\r\n"),
                 bad("space in target", 400, "GET /a b HTTP/1.1\r\n" + H + "\r\n"),
                 bad("two spaces", 400, "GET  / HTTP/1.1\r\n" + H + "\r\n"),
                 bad("bad method", 400, "G(T / HTTP/1.1\r\n" + H + "\r\n"),
                 bad("relative target", 400, "GET foo HTTP/1.1\r\n" + H + "\r\n"),
                 // limits
+                bad("method over 32 bytes", 501, "M".repeat(33) + " / HTTP/1.1\r\n" + H + "\r\n"),
+                bad("method over 8 KiB", 501, "M".repeat(9000) + " / HTTP/1.1\r\n" + H + "\r\n"),
                 bad("request line over 8 KiB", 414, "GET /" + "a".repeat(9000) + " HTTP/1.1\r\n" + H + "\r\n"),
                 bad("header block over 32 KiB", 431, "GET / HTTP/1.1\r\n" + H + ("X-Big: " + "b".repeat(1000) + "\r\n").repeat(40) + "\r\n"),
                 bad("over 100 fields", 431, "GET / HTTP/1.1\r\n" + H + "X-F: 1\r\n".repeat(101) + "\r\n"),
@@ -151,6 +154,16 @@ class MalformedRequestsTest {
                 Arguments.of("leading empty line is ignored", "\r\nGET /ok HTTP/1.1\r\n" + H + "\r\n", "GET /ok HTTP/1.1", "\r\n\r\nGET"),
                 Arguments.of("case-insensitive chunked", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: Chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
                         "hello", "Chunked"),
+                Arguments.of("chunk extensions, quoted-string values included, are ignored (RFC 9112 §7.1.1)",
+                        "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n"
+                                + "6 ; a=\"quoted; \\\"value\\\"\";b\r\n world\r\n0;last\r\n\r\n",
+                        "hello world", "quoted"),
+                Arguments.of("HTTP/1.2 is served as HTTP/1.1 (RFC 9110 §2.5)", "GET /v HTTP/1.2\r\n" + H + "\r\n",
+                        "GET /v HTTP/1.1", "HTTP/1.2"),
+                Arguments.of("Content_Length look-alike is removed", "POST / HTTP/1.1\r\n" + H + "Content-Length: 5\r\nContent_Length: 50\r\n\r\nhello",
+                        "hello", "Content_Length"),
+                Arguments.of("Transfer_Encoding look-alike is removed", "POST / HTTP/1.1\r\n" + H + "Content-Length: 5\r\nTransfer_Encoding: chunked\r\n\r\nhello",
+                        "hello", "Transfer_Encoding"),
                 Arguments.of("OWS around CL", "POST / HTTP/1.1\r\n" + H + "Content-Length:  5 \r\n\r\nhello", "hello", "  5"));
     }
 

@@ -6,8 +6,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
- * Removes hop-by-hop headers from each request before it is forwarded (see {@link HopByHopHeaders});
- * a WebSocket upgrade keeps {@code Upgrade: websocket} and {@code Connection: upgrade}, nothing else.
+ * Removes what describes the client's connection rather than the request before it is forwarded,
+ * in this order: the hop-by-hop headers ({@link HopByHopHeaders}; a WebSocket upgrade keeps
+ * {@code Upgrade: websocket} and {@code Connection: upgrade}, nothing else), then the underscore
+ * look-alikes of framing and connection fields ({@link LookalikeFields}).
  */
 @Sharable
 public final class HopByHopHeadersHandler extends ChannelInboundHandlerAdapter {
@@ -24,6 +26,7 @@ public final class HopByHopHeadersHandler extends ChannelInboundHandlerAdapter {
             if (websocket) {
                 WebSocketUpgrade.restoreFor(request.headers());
             }
+            LookalikeFields.removeFrom(request.headers());
         }
         ctx.fireChannelRead(msg);
     }

@@ -30,38 +30,75 @@ public final class RequestSyntax {
     /** The head is refused with {@code status}. */
     public record Rejected(HttpResponseStatus status, String reason) implements Framing {}
 
+    /**
+     * The longest method accepted: far above any registered one (UPDATEREDIRECTREF, 17 bytes) and
+     * short enough that a request line of nothing but method is refused long before the line limit.
+     */
+    static final int MAX_METHOD = 32;
+
     private RequestSyntax() {}
 
     static boolean isTokenChar(int c) {
         return c > 0x20 && c < 0x7F && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
     }
 
-    /** Null when the request line is valid: {@code METHOD SP TARGET SP HTTP/1.x}, single spaces. */
-    static String checkRequestLine(String line) {
+    /**
+     * Null when the request line is valid: {@code METHOD SP TARGET SP HTTP/1.x}, single spaces;
+     * otherwise the verdict. A minor version above 1 is valid (RFC 9110 §2.5: processed as HTTP/1.1).
+     */
+    static Rejected checkRequestLine(String line) {
         int first = line.indexOf(' ');
         int last = line.lastIndexOf(' ');
+        if (first > MAX_METHOD || first < 0 && line.length() > MAX_METHOD) {
+            return methodTooLong();
+        }
         if (first <= 0 || last == first) {
-            return "request line is not METHOD TARGET VERSION";
+            return bad("request line is not METHOD TARGET VERSION");
         }
         for (int i = 0; i < first; i++) {
             if (!isTokenChar(line.charAt(i))) {
-                return "method is not a token";
+                return bad("method is not a token");
             }
         }
         if (last == first + 1) {
-            return "empty request target";
+            return bad("empty request target");
         }
         for (int i = first + 1; i < last; i++) {
             char c = line.charAt(i);
             if (c <= 0x20 || c >= 0x7F) {
-                return "request target has whitespace or a control or non-ASCII byte";
+                return bad("request target has whitespace or a control or non-ASCII byte");
             }
         }
         String version = line.substring(last + 1);
-        if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
-            return "version '" + version + "' (expected HTTP/1.1 or HTTP/1.0)";
+        if (version.length() == 8 && version.startsWith("HTTP/") && version.charAt(6) == '.'
+                && isDigit(version.charAt(5)) && isDigit(version.charAt(7))) {
+            // RFC 9112 §2.3: only major version 1 is this protocol; another is refused with 505.
+            return version.charAt(5) == '1' ? null : new Rejected(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+                    "version '" + version + "' (expected HTTP/1.x)");
         }
-        return null;
+        return bad("version '" + version + "' (expected HTTP/1.1 or HTTP/1.0)");
+    }
+
+    /**
+     * The verdict on a request line that grew past {@code limits.max_request_line} before its end:
+     * 414 for a long target, but 501 when it is the method that is too long (RFC 9112 §3: a method
+     * longer than any the server implements "SHOULD" get 501; 414 is about the target).
+     */
+    static Rejected overlongRequestLine(CharSequence partial) {
+        for (int i = 0; i < partial.length() && i <= MAX_METHOD; i++) {
+            if (partial.charAt(i) == ' ') {
+                return new Rejected(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long");
+            }
+        }
+        return methodTooLong();
+    }
+
+    private static Rejected methodTooLong() {
+        return new Rejected(HttpResponseStatus.NOT_IMPLEMENTED, "method longer than " + MAX_METHOD + " bytes");
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /**
@@ -139,20 +176,95 @@ public final class RequestSyntax {
         return new NoBody();
     }
 
-    /** A chunk-size line without its CRLF: hex digits only, no sign, no extension; -1 when invalid. */
+    /**
+     * A chunk-size line without its CRLF: {@code 1*HEXDIG}, then any chunk extensions, which are
+     * checked against the grammar and ignored (RFC 9112 §7.1.1: {@code *( BWS ";" BWS name [ BWS "="
+     * BWS ( token / quoted-string ) ] )}); -1 when invalid.
+     */
     static long chunkSize(String line) {
-        if (line.isEmpty() || line.length() > 15) {
+        int end = 0;
+        while (end < line.length() && Character.digit(line.charAt(end), 16) >= 0) {
+            end++;
+        }
+        if (end == 0 || end > 15 || !validExtensions(line, end)) {
             return -1;
         }
-        long size = 0;
-        for (int i = 0; i < line.length(); i++) {
-            int digit = Character.digit(line.charAt(i), 16);
-            if (digit < 0) {
+        return Long.parseLong(line, 0, end, 16);
+    }
+
+    private static boolean validExtensions(String line, int from) {
+        int i = from;
+        while (true) {
+            i = skipWhitespace(line, i);
+            if (i == line.length()) {
+                return true;
+            }
+            if (line.charAt(i) != ';') {
+                return false;
+            }
+            i = skipWhitespace(line, i + 1);
+            int name = i;
+            while (i < line.length() && isTokenChar(line.charAt(i))) {
+                i++;
+            }
+            if (i == name) {
+                return false;
+            }
+            int afterName = skipWhitespace(line, i);
+            if (afterName == line.length() || line.charAt(afterName) != '=') {
+                i = afterName;
+                continue;
+            }
+            i = skipWhitespace(line, afterName + 1);
+            i = i < line.length() && line.charAt(i) == '"' ? endOfQuotedString(line, i) : endOfToken(line, i);
+            if (i < 0) {
+                return false;
+            }
+        }
+    }
+
+    private static int skipWhitespace(String line, int i) {
+        while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+            i++;
+        }
+        return i;
+    }
+
+    private static int endOfToken(String line, int i) {
+        int start = i;
+        while (i < line.length() && isTokenChar(line.charAt(i))) {
+            i++;
+        }
+        return i == start ? -1 : i;
+    }
+
+    /** Just past the closing quote of the quoted-string opening at {@code i} (RFC 9110 §5.6.4), or -1. */
+    private static int endOfQuotedString(String line, int i) {
+        for (i = i + 1; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '"') {
+                return i + 1;
+            }
+            if (c == '\\') {
+                i++;
+                if (i == line.length() || !isQuotable(line.charAt(i))) {
+                    return -1;
+                }
+            } else if (!isQuotedText(c)) {
                 return -1;
             }
-            size = size * 16 + digit;
         }
-        return size;
+        return -1;
+    }
+
+    /** qdtext: HTAB, SP, visible ASCII but {@code "} and backslash, and obs-text. */
+    private static boolean isQuotedText(char c) {
+        return isQuotable(c) && c != '"' && c != '\\';
+    }
+
+    /** What a quoted-pair may escape: HTAB, SP, visible ASCII and obs-text. */
+    private static boolean isQuotable(char c) {
+        return c == '\t' || c >= 0x20 && c != 0x7F && c <= 0xFF;
     }
 
     private static Rejected bad(String reason) {

@@ -27,7 +27,8 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
 
     private enum State { REQUEST_LINE, FIELDS, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_CR, CHUNK_LF, TRAILERS, REJECTED }
 
-    private static final int MAX_CHUNK_SIZE_LINE = 32;
+    /** A chunk-size line with its extensions (which are ignored); longer ones are refused. */
+    private static final int MAX_CHUNK_SIZE_LINE = 4096;
 
     private final Limits limits;
     private final long headerTimeoutNanos;
@@ -137,7 +138,7 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
                         long size = RequestSyntax.chunkSize(complete);
                         if (size < 0) {
                             reject(ctx, in, HttpResponseStatus.BAD_REQUEST,
-                                    "chunk size '" + complete + "' (expected: hex digits, no extension)");
+                                    "chunk-size line '" + complete + "' (expected: hex digits, then optional extensions)");
                             return;
                         }
                         remaining = size;
@@ -181,19 +182,20 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
             }
             head.writeBytes(in, start, in.readerIndex() - start);
             if (complete == null) {
-                if (state == State.REQUEST_LINE && line.length() > limits.maxRequestLine()) {
-                    reject(ctx, in, HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long");
+                if (state == State.REQUEST_LINE && (line.length() > limits.maxRequestLine()
+                        || line.length() > RequestSyntax.MAX_METHOD && line.indexOf(" ") < 0)) {
+                    Rejected overlong = RequestSyntax.overlongRequestLine(line);
+                    reject(ctx, in, overlong.status(), overlong.reason());
                 } else if (head.readableBytes() > limits.maxHeaderBlock() + limits.maxRequestLine()) {
                     reject(ctx, in, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "header block too large");
                 }
                 return;
             }
             if (state == State.REQUEST_LINE) {
-                String problem = complete.length() > limits.maxRequestLine() ? "request line too long"
-                        : RequestSyntax.checkRequestLine(complete);
+                Rejected problem = complete.length() > limits.maxRequestLine()
+                        ? RequestSyntax.overlongRequestLine(complete) : RequestSyntax.checkRequestLine(complete);
                 if (problem != null) {
-                    reject(ctx, in, complete.length() > limits.maxRequestLine()
-                            ? HttpResponseStatus.REQUEST_URI_TOO_LONG : HttpResponseStatus.BAD_REQUEST, problem);
+                    reject(ctx, in, problem.status(), problem.reason());
                     return;
                 }
                 http10 = complete.endsWith("HTTP/1.0");

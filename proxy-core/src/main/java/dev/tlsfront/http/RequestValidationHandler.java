@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Answers a request that must not be forwarded with its 4xx and closes the connection: a decoding
  * failure, a {@link MalformedRequest}, a missing, repeated or invalid Host (RFC 9112 §3.2), a target
  * that is neither origin-form nor an absolute URL of this site, an unknown expectation (417) or a
- * body over the limit (413). An absolute-form target of this site is forwarded in origin-form with
+ * body over the limit (413). HTTP/1.2 and later minor versions go on as HTTP/1.1. An absolute-form target of this site is forwarded in origin-form with
  * its authority as Host (RFC 9112 §3.2.2).
  */
 public final class RequestValidationHandler extends ChannelInboundHandlerAdapter {
@@ -91,6 +91,10 @@ public final class RequestValidationHandler extends ChannelInboundHandlerAdapter
     String check(HttpRequest request) {
         if (request.decoderResult().isFailure()) {
             return "undecodable: " + request.decoderResult().cause().getMessage();
+        }
+        if (request.protocolVersion().majorVersion() == 1 && request.protocolVersion().minorVersion() > 1) {
+            // RFC 9110 §2.5: a later minor version is processed as the highest this side speaks.
+            request.setProtocolVersion(HttpVersion.HTTP_1_1);
         }
         HttpHeaders headers = request.headers();
         List<String> host = headers.getAll(HttpHeaderNames.HOST);
