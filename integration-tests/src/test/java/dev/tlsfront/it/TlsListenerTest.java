@@ -54,6 +54,22 @@ class TlsListenerTest {
         return Command.run(command);
     }
 
+    @Test
+    void plainHttpSentToTheTlsPortGetsA400NamingTheHttpsAddressAndTheConnectionCloses() {
+        int forwardedBefore = backend.clientPorts.size();
+        Command curl = Command.run("curl", "-sS", "-i", "--max-time", "10",
+                "http://127.0.0.1:" + proxy.httpsPort() + "/login", "-H", "Host: evil.example");
+
+        assertThat(curl.exitCode()).as(curl.output()).isZero();
+        assertThat(curl.output()).startsWith("HTTP/1.1 400 Bad Request")
+                .contains("Connection: close")
+                .contains("This port speaks HTTPS only: use https://a.test:" + proxy.httpsPort() + "/")
+                .doesNotContain("evil.example");
+        assertThat(backend.clientPorts).as("nothing forwarded").hasSize(forwardedBefore);
+        // TLS clients are unaffected.
+        assertThat(sClient("-servername", "a.test").exitCode()).isZero();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"-tls1_2", "-tls1_3"})
     void tls12And13AreAccepted(String version) {

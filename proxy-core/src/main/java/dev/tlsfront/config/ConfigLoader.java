@@ -349,6 +349,8 @@ public final class ConfigLoader {
                 String value = extra.string(name, "");
                 if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
                     extra.problem(name, "not a header name (expected: letters, digits and -)");
+                } else if (ReservedResponseHeaders.problem(name) != null) {
+                    extra.problem(extra.keyPositionOf(name), name, ReservedResponseHeaders.problem(name));
                 } else if (!value.matches("[\\x20-\\x7E\\t]*")) {
                     extra.problem(name, "'" + value + "' (expected: visible ASCII, no line breaks)");
                 } else {

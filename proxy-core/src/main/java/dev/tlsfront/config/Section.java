@@ -181,6 +181,12 @@ final class Section {
         return entry == null ? node.position() : entry.value().position();
     }
 
+    /** Where {@code key} itself was written, or this section's position when it is absent. */
+    Position keyPositionOf(String key) {
+        Entry entry = node.entries().get(key);
+        return entry == null ? node.position() : entry.keyPosition();
+    }
+
     void problem(Position at, String key, String message) {
         problems.add(at + ": " + path(key) + ": " + message);
     }

@@ -24,6 +24,12 @@ public final class RedirectTarget {
         this.portSuffix = httpsPort == 443 ? "" : ":" + httpsPort;
     }
 
+    /** The site's canonical address, {@code https://HOST[:PORT]/}. */
+    public String siteUrl() {
+        String host = hosts.get(0);
+        return "https://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + portSuffix + "/";
+    }
+
     /** The decision for one request. */
     public sealed interface Outcome {}
 

@@ -13,6 +13,7 @@ import dev.tlsfront.http.HttpsPolicies;
 import dev.tlsfront.http.IdleConnectionHandler;
 import dev.tlsfront.http.LingeringCloseHandler;
 import dev.tlsfront.http.LocationRewriteHandler;
+import dev.tlsfront.http.PlainHttpOnTlsPortHandler;
 import dev.tlsfront.http.RequestSyntax;
 import dev.tlsfront.http.RequestSyntaxHandler;
 import dev.tlsfront.http.RequestValidationHandler;
@@ -52,6 +53,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every connection starts with
  * <ol>
+ *   <li>{@value #PLAIN_HTTP}: answers plain HTTP sent to this port with a 400 naming the https:// address;
  *   <li>{@value #TLS}: reads the ClientHello, picks the certificate by SNI, then becomes the SslHandler;
  *   <li>{@value #CONNECTION}: counts the connection and its handshake, keeps its TLS version and cipher;
  *   <li>{@value #PROTOCOL}: reads through the handshake, then sets up what ALPN chose, in its place.
@@ -107,6 +109,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
 
     private static final Logger log = LoggerFactory.getLogger(HttpsChannelInitializer.class);
 
+    static final String PLAIN_HTTP = "plain-http";
     static final String TLS = "tls";
     static final String CONNECTION = "connection";
     static final String PROTOCOL = "protocol";
@@ -160,6 +163,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
         }
         Generation generation = current.get();
         ch.pipeline()
+                .addLast(PLAIN_HTTP, new PlainHttpOnTlsPortHandler(generation.redirect().siteUrl()))
                 .addLast(TLS, generation.tls().newSniHandler())
                 .addLast(CONNECTION, new ConnectionObserverHandler(Listener.HTTPS, metrics))
                 .addLast(PROTOCOL, new ProtocolSelector(generation));

@@ -244,6 +244,36 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void responseHeadersThatFrameRouteOrBelongToAPolicyAreRefusedWithWhatToUseInstead() {
+        assertThat(problems(MINIMAL + """
+                  response_headers:
+                    X-Frame-Options: DENY
+                    Content-Length: 5
+                    transfer-encoding: chunked
+                    Connection: close
+                    Proxy-Authenticate: Basic
+                    Strict-Transport-Security: max-age=5
+                    Set-Cookie: a=1
+                """)).containsExactly(
+                "tlsfront.yaml:7:5: https.response_headers.Content-Length: frames or routes each message, so one value"
+                        + " for every response would corrupt them (expected: a field that describes the content, such as"
+                        + " X-Content-Type-Options)",
+                "tlsfront.yaml:8:5: https.response_headers.transfer-encoding: frames or routes each message, so one value"
+                        + " for every response would corrupt them (expected: a field that describes the content, such as"
+                        + " X-Content-Type-Options)",
+                "tlsfront.yaml:9:5: https.response_headers.Connection: frames or routes each message, so one value"
+                        + " for every response would corrupt them (expected: a field that describes the content, such as"
+                        + " X-Content-Type-Options)",
+                "tlsfront.yaml:10:5: https.response_headers.Proxy-Authenticate: frames or routes each message, so one value"
+                        + " for every response would corrupt them (expected: a field that describes the content, such as"
+                        + " X-Content-Type-Options)",
+                "tlsfront.yaml:11:5: https.response_headers.Strict-Transport-Security: set by tlsfront on every HTTPS"
+                        + " response (expected: the https.hsts settings max_age, include_subdomains and preload instead)",
+                "tlsfront.yaml:12:5: https.response_headers.Set-Cookie: cookies come from the app (expected: https.cookies"
+                        + " to add HttpOnly or SameSite to the app's cookies; Secure is always added)");
+    }
+
+    @Test
     void adminListenerIsOffUnlessGivenAndItsAddressIsChecked() throws ConfigException {
         assertThat(parse(MINIMAL).admin().listen()).isEmpty();
         assertThat(parse(MINIMAL + "admin: { listen: 127.0.0.1:9901 }\n").admin().listen())
