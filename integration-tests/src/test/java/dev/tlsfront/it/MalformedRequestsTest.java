@@ -106,7 +106,7 @@ class MalformedRequestsTest {
                 bad("Host list", 400, "GET / HTTP/1.1\r\nHost: localhost, evil.example\r\n\r\n"),
                 bad("Host userinfo", 400, "GET / HTTP/1.1\r\nHost: user@localhost\r\n\r\n"),
                 bad("Host with space", 400, "GET / HTTP/1.1\r\nHost: local host\r\n\r\n"),
-                bad("absolute-form for another site", 400, "GET http://evil.example/ HTTP/1.1\r\n" + H + "\r\n"),
+                bad("absolute-form for another site", 421, "GET http://evil.example/ HTTP/1.1\r\n" + H + "\r\n"),
                 // request line (RFC 9112 §3)
                 bad("HTTP/0.9", 400, "GET /\r\n\r\n"),
                 bad("HTTP/2.0 line", 505, "GET / HTTP/2.0\r\n" + H + "\r\n"),

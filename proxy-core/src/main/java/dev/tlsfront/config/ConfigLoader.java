@@ -193,10 +193,11 @@ public final class ConfigLoader {
                 https.problem("certificates", "empty (expected: at least one { cert: FILE, key: FILE })");
             }
             TlsConfig tls = tls(https.section("tls"));
+            boolean anyHost = https.bool("any_host", false);
             if (certificates.isEmpty() && selfSignedDir.isEmpty()) {
                 return null;  // a problem was recorded above, so bind() returns before using it
             }
-            return new HttpsListenerConfig(listen, certificates, selfSignedDir, tls);
+            return new HttpsListenerConfig(listen, certificates, selfSignedDir, tls, anyHost);
         }
 
         private Path stateDirectory(Section https) {

@@ -14,9 +14,12 @@ import java.util.Optional;
  * @param selfSignedDir when present, a self-signed certificate for {@code hosts} is made on first
  *     start and kept in this directory (development only), and {@code certificates} is empty
  * @param tls protocol versions, cipher suites and timeouts
+ * @param anyHost forward requests for any host (unsafe); by default a host that is not in {@code hosts}
+ *     or not covered by the connection's certificate gets 421
  */
 public record HttpsListenerConfig(
-        ListenAddress listen, List<CertificateConfig> certificates, Optional<Path> selfSignedDir, TlsConfig tls) {
+        ListenAddress listen, List<CertificateConfig> certificates, Optional<Path> selfSignedDir, TlsConfig tls,
+        boolean anyHost) {
 
     public static final ListenAddress DEFAULT_LISTEN = new ListenAddress("0.0.0.0", 443);
 

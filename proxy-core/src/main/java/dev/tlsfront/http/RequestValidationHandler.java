@@ -1,5 +1,6 @@
 package dev.tlsfront.http;
 
+import dev.tlsfront.tls.CoveredHosts;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -22,26 +23,33 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers a request that must not be forwarded with its 4xx and closes the connection: a decoding
  * failure, a {@link MalformedRequest}, a missing, repeated or invalid Host (RFC 9112 §3.2), a target
- * that is neither origin-form nor an absolute URL of this site, an unknown expectation (417) or a
- * body over the limit (413). HTTP/1.2 and later minor versions go on as HTTP/1.1. An absolute-form target of this site is forwarded in origin-form with
+ * that is neither origin-form nor an absolute URL, a host not served on this connection (421), an
+ * unknown expectation (417) or a body over the limit (413). HTTP/1.2 and later minor versions go on
+ * as HTTP/1.1. An absolute-form target of this site is forwarded in origin-form with
  * its authority as Host (RFC 9112 §3.2.2).
  */
 public final class RequestValidationHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(RequestValidationHandler.class);
 
+    private static final String MISDIRECTED = "misdirected: ";
+
     private final List<String> hosts;
     private final long maxBodySize;
+    private final boolean anyHost;
     private boolean inBody;
     private boolean rejected;
 
     /**
      * @param hosts the site's hosts, normalised; the first is canonical
      * @param maxBodySize the largest body accepted, 0 for no limit
+     * @param anyHost forward whatever host a request names ({@code https.any_host}, unsafe), rather than
+     *     answer 421 to a host that is not listed or that the connection's certificate does not cover
      */
-    public RequestValidationHandler(List<String> hosts, long maxBodySize) {
+    public RequestValidationHandler(List<String> hosts, long maxBodySize, boolean anyHost) {
         this.hosts = List.copyOf(hosts);
         this.maxBodySize = maxBodySize;
+        this.anyHost = anyHost;
     }
 
     @Override
@@ -55,7 +63,7 @@ public final class RequestValidationHandler extends ChannelInboundHandlerAdapter
             return;
         }
         if (msg instanceof HttpRequest request) {
-            String problem = check(request);
+            String problem = check(request, CoveredHosts.of(ctx.channel()));
             if (problem != null) {
                 ReferenceCountUtil.release(msg);
                 reject(ctx, statusFor(request, problem), problem);
@@ -78,6 +86,9 @@ public final class RequestValidationHandler extends ChannelInboundHandlerAdapter
         if (cause instanceof TooLongHttpHeaderException) {
             return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
         }
+        if (problem.startsWith(MISDIRECTED)) {
+            return HttpResponseStatus.MISDIRECTED_REQUEST;
+        }
         if (problem.startsWith("expectation")) {
             return HttpResponseStatus.EXPECTATION_FAILED;
         }
@@ -87,8 +98,12 @@ public final class RequestValidationHandler extends ChannelInboundHandlerAdapter
         return HttpResponseStatus.BAD_REQUEST;
     }
 
-    /** Null when the request may be forwarded (after normalising it); otherwise what is wrong. */
-    String check(HttpRequest request) {
+    /**
+     * Null when the request may be forwarded (after normalising it); otherwise what is wrong.
+     *
+     * @param covered the hosts the connection's certificate covers, or null when unknown
+     */
+    String check(HttpRequest request, CoveredHosts covered) {
         if (request.decoderResult().isFailure()) {
             return "undecodable: " + request.decoderResult().cause().getMessage();
         }
@@ -102,7 +117,8 @@ public final class RequestValidationHandler extends ChannelInboundHandlerAdapter
         if (host.size() > 1 || http11 && host.isEmpty()) {
             return host.isEmpty() ? "no Host" : "several Host fields";
         }
-        if (host.size() == 1 && HostHeader.parse(host.get(0)) == null) {
+        HostHeader parsedHost = host.isEmpty() ? null : HostHeader.parse(host.get(0));
+        if (!host.isEmpty() && parsedHost == null) {
             return "invalid Host '" + host.get(0) + "'";
         }
         String target = request.uri();
@@ -119,9 +135,9 @@ public final class RequestValidationHandler extends ChannelInboundHandlerAdapter
                 end++;
             }
             String authority = target.substring(start, end);
-            HostHeader parsed = authority.indexOf('@') >= 0 ? null : HostHeader.parse(authority);
-            if (parsed == null || !hosts.contains(parsed.host())) {
-                return "absolute-form target for a host not served here: '" + authority + "'";
+            parsedHost = authority.indexOf('@') >= 0 ? null : HostHeader.parse(authority);
+            if (parsedHost == null) {
+                return "absolute-form target with an invalid authority '" + authority + "'";
             }
             String rest = target.substring(end);
             request.setUri(rest.isEmpty() || rest.charAt(0) != '/' ? "/" + rest : rest);
@@ -129,8 +145,12 @@ public final class RequestValidationHandler extends ChannelInboundHandlerAdapter
         } else {
             return "request target '" + target + "' is neither a path nor an absolute URL";
         }
-        if (host.isEmpty()) {
+        if (parsedHost == null) {
             headers.set(HttpHeaderNames.HOST, hosts.get(0));  // HTTP/1.0 without Host
+        }
+        String misdirected = anyHost ? null : misdirected(parsedHost == null ? hosts.get(0) : parsedHost.host(), covered);
+        if (misdirected != null) {
+            return misdirected;
         }
         String expect = headers.get(HttpHeaderNames.EXPECT);
         if (expect != null && !expect.equalsIgnoreCase(HttpHeaderValues.CONTINUE.toString())) {
@@ -140,6 +160,21 @@ public final class RequestValidationHandler extends ChannelInboundHandlerAdapter
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         } else if (maxBodySize > 0 && HttpUtil.getContentLength(request, 0L) > maxBodySize) {
             return "body of " + HttpUtil.getContentLength(request, 0L) + " bytes is over the limit of " + maxBodySize;
+        }
+        return null;
+    }
+
+    /**
+     * Why a request for {@code host} gets 421 Misdirected Request (RFC 9110 §15.5.20), or null: the
+     * host must be one of the site's, and one the connection's certificate covers. An app that builds
+     * links from Host (password-reset mails) can then never be handed a host the operator did not list.
+     */
+    private String misdirected(String host, CoveredHosts covered) {
+        if (!hosts.contains(host)) {
+            return MISDIRECTED + "host '" + host + "' is not one of hosts";
+        }
+        if (covered != null && !covered.contains(host)) {
+            return MISDIRECTED + "the connection's certificate does not cover '" + host + "'";
         }
         return null;
     }

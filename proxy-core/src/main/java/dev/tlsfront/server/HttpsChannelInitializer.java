@@ -89,7 +89,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The exchange handlers, the same for both protocols:
  * <ol>
- *   <li>{@value #VALIDATION}: answers what must not be forwarded (bad Host, target, expectation, size) with its 4xx;
+ *   <li>{@value #VALIDATION}: answers what must not be forwarded (bad Host, target, expectation, size) with its
+ *       4xx, and a host that is not served on this connection with 421;
  *   <li>{@value #EXPECT}: answers {@code Expect: 100-continue} and removes it;
  *   <li>{@value #HOP_BY_HOP}: removes connection-specific request headers (a WebSocket upgrade keeps its own);
  *   <li>{@value #FORWARDED}: replaces client-sent forwarding headers with X-Forwarded-Proto/For/Host/Port;
@@ -252,7 +253,8 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
     private void exchange(ChannelPipeline pipeline, Generation generation) {
         ProxyConfig config = generation.config();
         HttpsPolicies policy = generation.policies();
-        pipeline.addLast(VALIDATION, new RequestValidationHandler(config.hosts(), config.limits().maxBodySize()))
+        pipeline.addLast(VALIDATION, new RequestValidationHandler(config.hosts(), config.limits().maxBodySize(),
+                        config.https().anyHost()))
                 .addLast(EXPECT, new HttpServerExpectContinueHandler())
                 .addLast(HOP_BY_HOP, HopByHopHeadersHandler.INSTANCE)
                 .addLast(FORWARDED, new ForwardedHeadersHandler(policy.forwarded()))

@@ -56,6 +56,21 @@ public record CertificateInfo(List<String> names, Instant notAfter, String keyTy
         return names;
     }
 
+    /**
+     * Whether the certificate is valid for {@code host} (normalised, as in the config): a name equal to
+     * it, or a wildcard standing for exactly its first label (RFC 6125 §6.4.3), or the same IP address.
+     */
+    public boolean covers(String host) {
+        String wanted = host.indexOf(':') >= 0 ? normalizeIp(host) : host;
+        int dot = wanted.indexOf('.');
+        for (String name : names) {
+            if (name.equals(wanted) || dot > 0 && name.startsWith("*.") && name.substring(2).equals(wanted.substring(dot + 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String normalizeIp(String ip) {
         try {
             return InetAddress.getByName(ip).getHostAddress();

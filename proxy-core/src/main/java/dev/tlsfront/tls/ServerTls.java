@@ -2,6 +2,7 @@ package dev.tlsfront.tls;
 
 import dev.tlsfront.config.HttpsListenerConfig;
 import dev.tlsfront.config.HttpsListenerConfig.CertificateConfig;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
@@ -27,7 +28,9 @@ import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
@@ -46,11 +49,16 @@ public final class ServerTls {
 
     private final Mapping<String, SslContext> sni;
     private final List<LoadedCertificate> certificates;
+    private final Map<SslContext, CoveredHosts> covered = new IdentityHashMap<>();
     private final long handshakeTimeoutMillis;
 
-    private ServerTls(Mapping<String, SslContext> sni, List<LoadedCertificate> certificates, long handshakeTimeoutMillis) {
+    private ServerTls(Mapping<String, SslContext> sni, List<LoadedCertificate> certificates, List<String> hosts,
+            long handshakeTimeoutMillis) {
         this.sni = sni;
         this.certificates = List.copyOf(certificates);
+        for (LoadedCertificate certificate : certificates) {
+            covered.put(certificate.context(), CoveredHosts.of(certificate.info(), hosts));
+        }
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
     }
 
@@ -88,7 +96,7 @@ public final class ServerTls {
                 }
             }
         }
-        return new ServerTls(mapping.build(), loaded, config.tls().handshakeTimeout().toMillis());
+        return new ServerTls(mapping.build(), loaded, hosts, config.tls().handshakeTimeout().toMillis());
     }
 
     private static LoadedCertificate loadOne(CertificateConfig source, HttpsListenerConfig.TlsConfig tls)
@@ -165,9 +173,27 @@ public final class ServerTls {
         }
     }
 
-    /** A handler that reads the ClientHello, picks the context by SNI and replaces itself with an SslHandler. */
+    /**
+     * A handler that reads the ClientHello, picks the context by SNI, notes on the channel which hosts
+     * its certificate covers ({@link CoveredHosts}) and replaces itself with an SslHandler.
+     */
     public SniHandler newSniHandler() {
-        return new SniHandler(sni, 0, handshakeTimeoutMillis);
+        return new Selection(sni, covered, handshakeTimeoutMillis);
+    }
+
+    private static final class Selection extends SniHandler {
+        private final Map<SslContext, CoveredHosts> covered;
+
+        Selection(Mapping<String, SslContext> sni, Map<SslContext, CoveredHosts> covered, long handshakeTimeoutMillis) {
+            super(sni, 0, handshakeTimeoutMillis);
+            this.covered = covered;
+        }
+
+        @Override
+        protected void replaceHandler(ChannelHandlerContext ctx, String hostname, SslContext context) throws Exception {
+            ctx.channel().attr(CoveredHosts.KEY).set(covered.get(context));
+            super.replaceHandler(ctx, hostname, context);
+        }
     }
 
     /** The certificates in config order; the first serves clients that send no SNI. */

@@ -55,7 +55,7 @@ class RequestPathFuzzTest {
         EmbeddedChannel channel = new EmbeddedChannel(
                 new RequestSyntaxHandler(RequestSyntax.Limits.DEFAULT, 0, 0),
                 new HttpServerCodec(),
-                new RequestValidationHandler(List.of("localhost", "example.com"), 1 << 20),
+                new RequestValidationHandler(List.of("localhost", "example.com"), 1 << 20, false),
                 forwarded);
         // Split the input in two reads, as the network might.
         int cut = input.length / 2;
