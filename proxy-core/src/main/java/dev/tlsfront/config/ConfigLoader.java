@@ -35,6 +35,10 @@ public final class ConfigLoader {
             "307", RedirectStatus.TEMPORARY_REDIRECT, "308", RedirectStatus.PERMANENT_REDIRECT);
     private static final Map<String, AccessLogConfig.Format> ACCESS_LOG_FORMATS = ordered(
             "combined", AccessLogConfig.Format.COMBINED, "json", AccessLogConfig.Format.JSON, "off", AccessLogConfig.Format.OFF);
+    private static final Map<String, AcmeConfig.Challenge> CHALLENGES = ordered(
+            "tls-alpn-01", AcmeConfig.Challenge.TLS_ALPN_01, "http-01", AcmeConfig.Challenge.HTTP_01);
+    private static final Map<String, AcmeConfig.KeyType> KEY_TYPES = ordered("ec256", AcmeConfig.KeyType.EC256,
+            "ec384", AcmeConfig.KeyType.EC384, "rsa2048", AcmeConfig.KeyType.RSA2048);
     private static final Map<String, String> LOG_LEVELS = ordered("error", "error", "warn", "warn",
             "info", "info", "debug", "debug", "trace", "trace");
 
@@ -91,6 +95,7 @@ public final class ConfigLoader {
     private final class Binder {
         private final Path dir;
         private final List<String> problems;
+        private final Map<String, String> hostPositions = new LinkedHashMap<>();
 
         Binder(Path dir, List<String> problems) {
             this.dir = dir;
@@ -120,7 +125,8 @@ public final class ConfigLoader {
             if (!problems.isEmpty()) {
                 return null;
             }
-            return new ProxyConfig(hosts, http, https, backend, server, policy, limits, new AdminConfig(admin), accessLog);
+            return new ProxyConfig(hosts, http, https, backend, server, policy, limits, new AdminConfig(admin), accessLog,
+                    hostPositions);
         }
 
         private AccessLogConfig accessLog(Section section) {
@@ -143,6 +149,11 @@ public final class ConfigLoader {
             for (ConfigNode.Scalar host : root.scalars("hosts", "host names such as example.com")) {
                 if (HostName.isValid(host.text())) {
                     hosts.add(HostName.normalize(host.text()));
+                    hostPositions.putIfAbsent(HostName.normalize(host.text()), host.position().toString());
+                } else if (host.text().startsWith("*.")) {
+                    root.problem(host.position(), "hosts", "'" + host.text() + "' is a wildcard (expected: each name"
+                            + " the site is served under; a wildcard certificate in https.certificates still serves"
+                            + " them, but ACME's http-01 and tls-alpn-01 cannot validate a wildcard)");
                 } else {
                     root.problem(host.position(), "hosts", "'" + host.text()
                             + "' (expected: a host name such as example.com, or an IP address)");
@@ -181,23 +192,92 @@ public final class ConfigLoader {
             }
             boolean certificatesWrong = problems.size() > problemsBefore;
             boolean selfSigned = https.bool("self_signed", false);
+            Optional<AcmeConfig> acme = https.has("acme") ? acme(https.section("acme")) : Optional.empty();
+            boolean acmeWrong = https.has("acme") && acme.isEmpty();
             Optional<Path> selfSignedDir = Optional.empty();
-            if (selfSigned && !certificates.isEmpty()) {
-                https.problem("self_signed", "true together with certificates (expected: one or the other)");
+            if (selfSigned && (!certificates.isEmpty() || https.has("acme"))) {
+                https.problem("self_signed", "true together with " + (certificates.isEmpty() ? "acme" : "certificates")
+                        + " (expected: self_signed alone, for development)");
             } else if (selfSigned) {
                 selfSignedDir = Optional.of(stateDirectory(https));
-            } else if (certificates.isEmpty() && !https.has("certificates")) {
-                https.problem("certificates", "missing (expected: a list of { cert: FILE, key: FILE },"
-                        + " or self_signed: true for development)");
-            } else if (certificates.isEmpty() && !certificatesWrong) {
+            } else if (certificates.isEmpty() && !https.has("certificates") && !https.has("acme")) {
+                https.problem("certificates", "missing (expected: a list of { cert: FILE, key: FILE }, acme: { email:"
+                        + " ADDRESS } for automatic certificates, or self_signed: true for development)");
+            } else if (certificates.isEmpty() && https.has("certificates") && !certificatesWrong && acme.isEmpty()
+                    && !acmeWrong) {
                 https.problem("certificates", "empty (expected: at least one { cert: FILE, key: FILE })");
             }
             TlsConfig tls = tls(https.section("tls"));
             boolean anyHost = https.bool("any_host", false);
-            if (certificates.isEmpty() && selfSignedDir.isEmpty()) {
+            if (certificates.isEmpty() && selfSignedDir.isEmpty() && acme.isEmpty()) {
                 return null;  // a problem was recorded above, so bind() returns before using it
             }
-            return new HttpsListenerConfig(listen, certificates, selfSignedDir, tls, anyHost);
+            if (selfSignedDir.isPresent() && (!certificates.isEmpty() || acme.isPresent())) {
+                return null;
+            }
+            return new HttpsListenerConfig(listen, certificates, selfSignedDir, tls, acme, anyHost);
+        }
+
+        /** {@code https.acme}; empty (with the problems recorded) when it is wrong. */
+        private Optional<AcmeConfig> acme(Section acme) {
+            int problemsBefore = problems.size();
+            String email = acme.string("email", "");
+            if (!acme.has("email")) {
+                acme.problem("email", "missing (expected: the address the CA writes to about your certificates,"
+                        + " e.g. email: ops@example.com)");
+            } else if (!email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+                acme.problem("email", "'" + email + "' (expected: an email address such as ops@example.com)");
+            }
+            URI directory = acme.value("directory", AcmeConfig.LETS_ENCRYPT,
+                    "the https:// URL of an ACME directory, e.g. " + AcmeConfig.LETS_ENCRYPT_STAGING + " for staging",
+                    ConfigLoader::directoryUrl);
+            Optional<Path> trust = acme.has("directory_trust")
+                    ? file(acme, "directory_trust", "a PEM file of the CA certificates that sign the directory's HTTPS")
+                    : Optional.empty();
+            Path storage = acme.has("storage") ? dir.resolve(acme.string("storage", ""))
+                    : defaultStateDirectory().resolve("acme");
+            String unwritable = unwritable(storage);
+            if (unwritable != null) {
+                acme.problem("storage", "'" + storage + "' " + unwritable
+                        + " (expected: a folder tlsfront's user can create and write, e.g. owned by it)");
+            }
+            List<AcmeConfig.Challenge> challenges = new ArrayList<>();
+            String expected = "a list of tls-alpn-01 and http-01";
+            for (ConfigNode.Scalar scalar : acme.scalars("challenges", expected)) {
+                AcmeConfig.Challenge challenge = CHALLENGES.get(scalar.text());
+                if (challenge == null || challenges.contains(challenge)) {
+                    acme.problem(scalar.position(), "challenges", "'" + scalar.text() + "'"
+                            + (challenge == null ? "" : " twice") + " (expected: " + expected + ")");
+                } else {
+                    challenges.add(challenge);
+                }
+            }
+            if (acme.has("challenges") && challenges.isEmpty() && problems.size() == problemsBefore) {
+                acme.problem("challenges", "empty (expected: " + expected + ")");
+            }
+            AcmeConfig.KeyType keyType = acme.choice("key_type", KEY_TYPES, AcmeConfig.KeyType.EC256);
+            acme.rejectUnknown();
+            if (problems.size() > problemsBefore) {
+                return Optional.empty();
+            }
+            return Optional.of(new AcmeConfig(email, directory, trust, storage,
+                    challenges.isEmpty() ? AcmeConfig.DEFAULT_CHALLENGES : challenges, keyType));
+        }
+
+        /** Why tlsfront could not keep files in {@code folder}, or null when it can. */
+        private static String unwritable(Path folder) {
+            if (Files.isDirectory(folder)) {
+                return Files.isWritable(folder) ? null : "is not writable";
+            }
+            if (Files.exists(folder)) {
+                return "is not a folder";
+            }
+            Path parent = folder.toAbsolutePath().getParent();
+            while (parent != null && !Files.exists(parent)) {
+                parent = parent.getParent();
+            }
+            return parent != null && Files.isDirectory(parent) && Files.isWritable(parent) ? null
+                    : "cannot be created (" + (parent == null ? "no parent folder" : "'" + parent + "' is not a writable folder") + ")";
         }
 
         private Path stateDirectory(Section https) {
@@ -205,6 +285,11 @@ public final class ConfigLoader {
             if (!configured.isBlank()) {
                 return dir.resolve(configured);
             }
+            return defaultStateDirectory();
+        }
+
+        /** {@code $XDG_STATE_HOME/tlsfront}, or {@code ~/.local/state/tlsfront}. */
+        private Path defaultStateDirectory() {
             String state = env.getOrDefault("XDG_STATE_HOME", "");
             if (!state.isBlank()) {
                 return Path.of(state, "tlsfront");
@@ -398,6 +483,16 @@ public final class ConfigLoader {
             String level = server.choice("log_level", LOG_LEVELS, "info");
             server.rejectUnknown();
             return new ServerConfig(loops, drain, level);
+        }
+    }
+
+    private static URI directoryUrl(String text) {
+        try {
+            URI uri = new URI(text);
+            return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getUserInfo() == null ? uri : null;
+        } catch (URISyntaxException e) {
+            return null;
         }
     }
 

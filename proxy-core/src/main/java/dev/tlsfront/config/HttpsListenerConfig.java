@@ -14,12 +14,13 @@ import java.util.Optional;
  * @param selfSignedDir when present, a self-signed certificate for {@code hosts} is made on first
  *     start and kept in this directory (development only), and {@code certificates} is empty
  * @param tls protocol versions, cipher suites and timeouts
+ * @param acme automatic certificates for the hosts no certificate file covers, when on
  * @param anyHost forward requests for any host (unsafe); by default a host that is not in {@code hosts}
  *     or not covered by the connection's certificate gets 421
  */
 public record HttpsListenerConfig(
         ListenAddress listen, List<CertificateConfig> certificates, Optional<Path> selfSignedDir, TlsConfig tls,
-        boolean anyHost) {
+        Optional<AcmeConfig> acme, boolean anyHost) {
 
     public static final ListenAddress DEFAULT_LISTEN = new ListenAddress("0.0.0.0", 443);
 
@@ -28,8 +29,9 @@ public record HttpsListenerConfig(
         certificates = List.copyOf(certificates);
         Objects.requireNonNull(selfSignedDir, "selfSignedDir");
         Objects.requireNonNull(tls, "tls");
-        if (certificates.isEmpty() == selfSignedDir.isEmpty()) {
-            throw new IllegalArgumentException("expected: certificates or a self-signed directory, not both");
+        Objects.requireNonNull(acme, "acme");
+        if (selfSignedDir.isPresent() ? !certificates.isEmpty() || acme.isPresent() : certificates.isEmpty() && acme.isEmpty()) {
+            throw new IllegalArgumentException("expected: certificates and/or acme, or a self-signed directory alone");
         }
     }
 

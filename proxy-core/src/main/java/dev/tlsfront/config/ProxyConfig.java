@@ -1,6 +1,7 @@
 package dev.tlsfront.config;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,9 +17,11 @@ import java.util.Objects;
  * @param limits limits and timeouts for what clients send
  * @param admin the admin listener
  * @param accessLog the per-request log
+ * @param hostPositions where each host was written ({@code FILE:LINE:COLUMN}), for messages about it
  */
 public record ProxyConfig(List<String> hosts, HttpListenerConfig http, HttpsListenerConfig https, BackendConfig backend,
-        ServerConfig server, PolicyConfig policy, LimitsConfig limits, AdminConfig admin, AccessLogConfig accessLog) {
+        ServerConfig server, PolicyConfig policy, LimitsConfig limits, AdminConfig admin, AccessLogConfig accessLog,
+        Map<String, String> hostPositions) {
 
     public ProxyConfig {
         hosts = List.copyOf(hosts);
@@ -38,6 +41,12 @@ public record ProxyConfig(List<String> hosts, HttpListenerConfig http, HttpsList
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(accessLog, "accessLog");
+        hostPositions = Map.copyOf(hostPositions);
+    }
+
+    /** Where {@code host} was written, {@code FILE:LINE:COLUMN}, or the word hosts when unknown. */
+    public String positionOf(String host) {
+        return hostPositions.getOrDefault(host, "hosts");
     }
 
     /** The first host: where redirects go when the request's Host is not one of {@link #hosts()}. */

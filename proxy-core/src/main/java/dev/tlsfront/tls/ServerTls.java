@@ -2,6 +2,8 @@ package dev.tlsfront.tls;
 
 import dev.tlsfront.config.HttpsListenerConfig;
 import dev.tlsfront.config.HttpsListenerConfig.CertificateConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
@@ -14,8 +16,7 @@ import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.util.DomainWildcardMappingBuilder;
-import io.netty.util.Mapping;
+import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,17 +29,21 @@ import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TLS listener's server contexts, one per certificate, and the SNI mapping that picks one for
- * each connection. Immutable: a reload builds a new one.
+ * The TLS listener's server contexts, one per certificate, and the SNI choice among them for each
+ * connection. Certificates come from files (or the self-signed one) and from {@link
+ * ManagedCertificates} (ACME). Immutable: a reload, or a certificate issued, builds a new one.
  */
 public final class ServerTls {
 
@@ -46,57 +51,97 @@ public final class ServerTls {
 
     /** BoringSSL through netty-tcnative where it loads; the JDK's TLS otherwise. */
     public static final SslProvider PROVIDER = chooseProvider();
+    /** The ALPN protocol of tls-alpn-01 validation connections (RFC 8737 §6.2). */
+    public static final String ACME_TLS_1 = "acme-tls/1";
 
-    private final Mapping<String, SslContext> sni;
+    private final Map<String, SslContext> exact;
+    private final Map<String, SslContext> wildcard;
+    private final SslContext fallback;
     private final List<LoadedCertificate> certificates;
     private final Map<SslContext, CoveredHosts> covered = new IdentityHashMap<>();
+    private final ManagedCertificates managed;
+    private final Set<String> waiting;
     private final long handshakeTimeoutMillis;
 
-    private ServerTls(Mapping<String, SslContext> sni, List<LoadedCertificate> certificates, List<String> hosts,
-            long handshakeTimeoutMillis) {
-        this.sni = sni;
+    private ServerTls(List<LoadedCertificate> certificates, SslContext fallback, List<String> hosts,
+            ManagedCertificates managed, long handshakeTimeoutMillis) {
         this.certificates = List.copyOf(certificates);
+        Map<String, SslContext> exact = new HashMap<>();
+        Map<String, SslContext> wildcard = new HashMap<>();
         for (LoadedCertificate certificate : certificates) {
             covered.put(certificate.context(), CoveredHosts.of(certificate.info(), hosts));
+            for (String name : certificate.info().names()) {
+                // The first certificate that names a host serves it.
+                if (name.startsWith("*.")) {
+                    wildcard.putIfAbsent(name.substring(2), certificate.context());
+                } else if (name.indexOf(':') < 0 && !name.matches("[0-9.]+")) {
+                    exact.putIfAbsent(name, certificate.context());
+                }
+            }
         }
+        this.exact = Map.copyOf(exact);
+        this.wildcard = Map.copyOf(wildcard);
+        this.fallback = fallback;
+        this.managed = managed;
+        this.waiting = Set.copyOf(managed.waiting());
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
     }
 
     /** A certificate as loaded: where it came from and what it says. */
     public record LoadedCertificate(Path file, CertificateInfo info, SslContext context) {}
 
+    /** {@link #load(HttpsListenerConfig, List, Clock, ManagedCertificates)} with certificates from files only. */
+    public static ServerTls load(HttpsListenerConfig config, List<String> hosts, Clock clock) throws IOException {
+        return load(config, hosts, clock, ManagedCertificates.NONE);
+    }
+
     /**
      * Reads every certificate and key of the listener (or makes the self-signed one), checks that
-     * each key matches its certificate, and builds the contexts.
+     * each key matches its certificate, adds the managed ones, and builds the contexts. Clients that
+     * send no SNI get the first file certificate, or else the managed one of the first host that has one.
      *
-     * @param hosts the site's names, for the self-signed certificate
+     * @param hosts the site's names, for the self-signed certificate and the 421 rule
      */
-    public static ServerTls load(HttpsListenerConfig config, List<String> hosts, Clock clock) throws IOException {
-        List<CertificateConfig> sources = config.certificates();
-        if (config.selfSignedDir().isPresent()) {
-            Path dir = config.selfSignedDir().get();
-            var kept = SelfSignedCertificates.ensure(dir, hosts, clock);
-            if (kept.created()) {
-                log.info("made a self-signed certificate for {} in {}", String.join(", ", hosts), dir);
-            }
-            sources = List.of(CertificateConfig.of(kept.certificate(), kept.privateKey()));
-        }
+    public static ServerTls load(HttpsListenerConfig config, List<String> hosts, Clock clock,
+            ManagedCertificates managed) throws IOException {
         List<LoadedCertificate> loaded = new ArrayList<>();
-        for (CertificateConfig source : sources) {
+        for (CertificateConfig source : fileSources(config, hosts, clock)) {
             loaded.add(loadOne(source, config.tls()));
         }
-        DomainWildcardMappingBuilder<SslContext> mapping = new DomainWildcardMappingBuilder<>(loaded.get(0).context());
-        List<String> mapped = new ArrayList<>();
-        for (LoadedCertificate certificate : loaded) {
-            for (String name : certificate.info().names()) {
-                // The first certificate that names a host serves it; the builder would otherwise keep the last.
-                if (!mapped.contains(name) && name.indexOf(':') < 0 && !name.matches("[0-9.]+")) {
-                    mapping.add(name, certificate.context());
-                    mapped.add(name);
-                }
+        SslContext fallback = loaded.isEmpty() ? null : loaded.get(0).context();
+        Map<String, KeyMaterial> issued = managed.issued();
+        for (String host : hosts) {
+            KeyMaterial material = issued.get(host);
+            if (material != null) {
+                LoadedCertificate certificate = fromMaterial(material, config.tls());
+                loaded.add(certificate);
+                fallback = fallback != null ? fallback : certificate.context();
             }
         }
-        return new ServerTls(mapping.build(), loaded, hosts, config.tls().handshakeTimeout().toMillis());
+        return new ServerTls(loaded, fallback, hosts, managed, config.tls().handshakeTimeout().toMillis());
+    }
+
+    /** The certificate files the config names, or the self-signed pair (made now if need be). */
+    private static List<CertificateConfig> fileSources(HttpsListenerConfig config, List<String> hosts, Clock clock)
+            throws IOException {
+        if (config.selfSignedDir().isEmpty()) {
+            return config.certificates();
+        }
+        Path dir = config.selfSignedDir().get();
+        var kept = SelfSignedCertificates.ensure(dir, hosts, clock);
+        if (kept.created()) {
+            log.info("made a self-signed certificate for {} in {}", String.join(", ", hosts), dir);
+        }
+        return List.of(CertificateConfig.of(kept.certificate(), kept.privateKey()));
+    }
+
+    /** The hosts that no certificate file covers: with ACME on, those it must get certificates for. */
+    public static List<String> uncovered(HttpsListenerConfig config, List<String> hosts) throws IOException {
+        List<CertificateInfo> files = new ArrayList<>();
+        for (CertificateConfig source : config.certificates()) {
+            files.add(CertificateInfo.of(PemFiles.readCertificates(source.cert()).get(0)));
+        }
+        return hosts.stream().filter(host -> files.stream().noneMatch(info -> info.covers(host))).toList();
     }
 
     private static LoadedCertificate loadOne(CertificateConfig source, HttpsListenerConfig.TlsConfig tls)
@@ -112,14 +157,12 @@ public final class ServerTls {
             throw new IOException(source.key() + ": the private key does not belong to the certificate in "
                     + source.cert() + " (expected: the key the certificate was issued for)");
         }
-        SslContext context = SslContextBuilder.forServer(key, chain)
-                .sslProvider(PROVIDER)
-                // Both only shorten the start (by about 0.15 s): Netty hands the key over in an
-                // in-memory key store, and JKS stores it without PKCS#12's 10 000 rounds of PBKDF2;
-                // and tlsfront asks no client for a certificate, so it trusts none rather than load
-                // the JDK's CA store.
-                .keyStoreType("JKS")
-                .trustManager(trustingNoClient())
+        return fromMaterial(new KeyMaterial(key, chain, source.cert()), tls);
+    }
+
+    private static LoadedCertificate fromMaterial(KeyMaterial material, HttpsListenerConfig.TlsConfig tls)
+            throws IOException {
+        SslContext context = builder(material.key(), material.chain())
                 .protocols(tls.protocols())
                 .ciphers(tls.ciphers(), IdentityCipherSuiteFilter.INSTANCE)
                 .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
@@ -130,7 +173,30 @@ public final class ServerTls {
             // With no keys given, BoringSSL makes its own and rotates them.
             sessions.setTicketKeys();
         }
-        return new LoadedCertificate(source.cert(), CertificateInfo.of(chain.get(0)), context);
+        return new LoadedCertificate(material.source(), CertificateInfo.of(material.leaf()), context);
+    }
+
+    /**
+     * The context that answers a tls-alpn-01 challenge (RFC 8737 §3): the challenge certificate, and
+     * {@value #ACME_TLS_1} as the only protocol, so that no HTTP is ever spoken on it.
+     */
+    public static SslContext tlsAlpnChallengeContext(PrivateKey key, X509Certificate certificate) throws IOException {
+        return builder(key, List.of(certificate))
+                .protocols("TLSv1.3", "TLSv1.2")
+                .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
+                        SelectorFailureBehavior.FATAL_ALERT, SelectedListenerFailureBehavior.FATAL_ALERT, ACME_TLS_1))
+                .build();
+    }
+
+    private static SslContextBuilder builder(PrivateKey key, List<X509Certificate> chain) throws IOException {
+        return SslContextBuilder.forServer(key, chain)
+                .sslProvider(PROVIDER)
+                // Both only shorten the start (by about 0.15 s): Netty hands the key over in an
+                // in-memory key store, and JKS stores it without PKCS#12's 10 000 rounds of PBKDF2;
+                // and tlsfront asks no client for a certificate, so it trusts none rather than load
+                // the JDK's CA store.
+                .keyStoreType("JKS")
+                .trustManager(trustingNoClient());
     }
 
     private static TrustManagerFactory trustingNoClient() throws IOException {
@@ -178,20 +244,74 @@ public final class ServerTls {
      * its certificate covers ({@link CoveredHosts}) and replaces itself with an SslHandler.
      */
     public SniHandler newSniHandler() {
-        return new Selection(sni, covered, handshakeTimeoutMillis);
+        return new Selection(this);
     }
 
-    private static final class Selection extends SniHandler {
-        private final Map<SslContext, CoveredHosts> covered;
+    /**
+     * The context for a ClientHello naming {@code hostname} (null without SNI): the exact name, then a
+     * wildcard for its parent, then the fallback; null when there is none to serve (a host still
+     * waiting for its certificate, or no certificate yet at all).
+     */
+    SslContext contextFor(String hostname) {
+        if (hostname == null) {
+            return fallback;
+        }
+        String host = hostname.endsWith(".") ? hostname.substring(0, hostname.length() - 1) : hostname;
+        SslContext context = exact.get(host);
+        if (context != null) {
+            return context;
+        }
+        if (waiting.contains(host)) {
+            return null;
+        }
+        int dot = host.indexOf('.');
+        context = dot > 0 ? wildcard.get(host.substring(dot + 1)) : null;
+        return context != null ? context : fallback;
+    }
 
-        Selection(Mapping<String, SslContext> sni, Map<SslContext, CoveredHosts> covered, long handshakeTimeoutMillis) {
-            super(sni, 0, handshakeTimeoutMillis);
-            this.covered = covered;
+    /** One connection's choice; it reads the ALPN offer once to recognise tls-alpn-01 validation. */
+    private static final class Selection extends SniHandler {
+        /** A TLS 1.2 record header and alert: fatal, unrecognized_name (RFC 6066 §3, RFC 8446 §6). */
+        private static final byte[] UNRECOGNIZED_NAME = {21, 3, 3, 0, 2, 2, 112};
+
+        private final ServerTls tls;
+        private boolean offersAcmeTls;
+
+        Selection(ServerTls tls) {
+            super(host -> null, 0, tls.handshakeTimeoutMillis);
+            this.tls = tls;
+        }
+
+        @Override
+        protected Future<SslContext> lookup(ChannelHandlerContext ctx, ByteBuf clientHello) throws Exception {
+            offersAcmeTls = clientHello != null && ClientHello.offersProtocol(clientHello, ACME_TLS_1);
+            return super.lookup(ctx, clientHello);
+        }
+
+        @Override
+        protected Future<SslContext> lookup(ChannelHandlerContext ctx, String hostname) {
+            if (offersAcmeTls && hostname != null) {
+                SslContext challenge = tls.managed.tlsAlpnChallenge(hostname);
+                if (challenge != null) {
+                    return ctx.executor().newSucceededFuture(challenge);
+                }
+            }
+            SslContext context = tls.contextFor(hostname);
+            if (context == null) {
+                // No certificate to show: an alert, rather than another host's certificate.
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(UNRECOGNIZED_NAME));
+                return ctx.executor().newFailedFuture(new SSLHandshakeException("no certificate for "
+                        + (hostname == null ? "a client without SNI" : hostname) + " yet"));
+            }
+            return ctx.executor().newSucceededFuture(context);
         }
 
         @Override
         protected void replaceHandler(ChannelHandlerContext ctx, String hostname, SslContext context) throws Exception {
-            ctx.channel().attr(CoveredHosts.KEY).set(covered.get(context));
+            CoveredHosts hosts = tls.covered.get(context);
+            if (hosts != null) {
+                ctx.channel().attr(CoveredHosts.KEY).set(hosts);
+            }
             super.replaceHandler(ctx, hostname, context);
         }
     }

@@ -183,7 +183,8 @@ class ConfigLoaderTest {
     void missingHostsAndCertificatesAreExplained() {
         assertThat(problems("http: { listen: 0.0.0.0:80 }\n")).containsExactly(
                 "tlsfront.yaml:1:1: hosts: missing (expected: the names the site is served under, e.g. hosts: [example.com, www.example.com])",
-                "tlsfront.yaml:1:1: https.certificates: missing (expected: a list of { cert: FILE, key: FILE }, or self_signed: true for development)");
+                "tlsfront.yaml:1:1: https.certificates: missing (expected: a list of { cert: FILE, key: FILE }, acme: { email:"
+                        + " ADDRESS } for automatic certificates, or self_signed: true for development)");
     }
 
     @Test
@@ -365,9 +366,80 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void acmeAloneIsEnoughAndGetsItsDefaults() throws ConfigException {
+        ProxyConfig config = parse("hosts: [mysite.example, www.mysite.example]\nhttps:\n  acme: { email: ops@mysite.example }\n",
+                Map.of("XDG_STATE_HOME", dir.toString()));
+
+        AcmeConfig acme = config.https().acme().orElseThrow();
+        assertThat(config.https().certificates()).isEmpty();
+        assertThat(acme.email()).isEqualTo("ops@mysite.example");
+        assertThat(acme.directory()).isEqualTo(AcmeConfig.LETS_ENCRYPT);
+        assertThat(acme.directoryTrust()).isEmpty();
+        assertThat(acme.storage()).isEqualTo(dir.resolve("tlsfront").resolve("acme"));
+        assertThat(acme.challenges()).containsExactly(AcmeConfig.Challenge.TLS_ALPN_01, AcmeConfig.Challenge.HTTP_01);
+        assertThat(acme.keyType()).isEqualTo(AcmeConfig.KeyType.EC256);
+    }
+
+    @Test
+    void acmeSettingsAreReadAndCheckedEachAtItsPosition() throws Exception {
+        ProxyConfig config = parse(MINIMAL + """
+                  acme:
+                    email: ops@mysite.example
+                    directory: https://acme-staging-v02.api.letsencrypt.org/directory
+                    directory_trust: cert.pem
+                    storage: state/acme
+                    challenges: [http-01]
+                    key_type: rsa2048
+                """);
+        AcmeConfig acme = config.https().acme().orElseThrow();
+        assertThat(acme.directory()).isEqualTo(AcmeConfig.LETS_ENCRYPT_STAGING);
+        assertThat(acme.directoryTrust()).contains(dir.resolve("cert.pem"));
+        assertThat(acme.storage()).isEqualTo(dir.resolve("state/acme"));
+        assertThat(acme.challenges()).containsExactly(AcmeConfig.Challenge.HTTP_01);
+        assertThat(acme.keyType()).isEqualTo(AcmeConfig.KeyType.RSA2048);
+
+        java.nio.file.Files.writeString(dir.resolve("afile"), "x");
+        assertThat(problems("""
+                hosts: [mysite.example, "*.mysite.example"]
+                https:
+                  acme:
+                    email: not-an-address
+                    directory: ftp://ca.example/dir
+                    storage: afile
+                    challenges: [dns-01, http-01, http-01]
+                    key_type: dsa
+                    contact: me
+                """)).containsExactly(
+                "tlsfront.yaml:1:25: hosts: '*.mysite.example' is a wildcard (expected: each name the site is served under;"
+                        + " a wildcard certificate in https.certificates still serves them, but ACME's http-01 and"
+                        + " tls-alpn-01 cannot validate a wildcard)",
+                "tlsfront.yaml:4:12: https.acme.email: 'not-an-address' (expected: an email address such as ops@example.com)",
+                "tlsfront.yaml:5:16: https.acme.directory: 'ftp://ca.example/dir' (expected: the https:// URL of an ACME"
+                        + " directory, e.g. https://acme-staging-v02.api.letsencrypt.org/directory for staging)",
+                "tlsfront.yaml:6:14: https.acme.storage: '" + dir.resolve("afile") + "' is not a folder (expected: a folder"
+                        + " tlsfront's user can create and write, e.g. owned by it)",
+                "tlsfront.yaml:7:18: https.acme.challenges: 'dns-01' (expected: a list of tls-alpn-01 and http-01)",
+                "tlsfront.yaml:7:35: https.acme.challenges: 'http-01' twice (expected: a list of tls-alpn-01 and http-01)",
+                "tlsfront.yaml:8:15: https.acme.key_type: 'dsa' (expected: one of ec256, ec384, rsa2048)",
+                "tlsfront.yaml:9:5: https.acme.contact: unknown key (expected: one of email, directory, directory_trust,"
+                        + " storage, challenges, key_type)");
+    }
+
+    @Test
+    void acmeNeedsAnEmailAndAStorageFolderItCanCreate() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("afile"), "x");
+        assertThat(problems("hosts: [a.example]\nhttps:\n  acme: { storage: afile/acme }\n")).containsExactly(
+                "tlsfront.yaml:3:9: https.acme.email: missing (expected: the address the CA writes to about your"
+                        + " certificates, e.g. email: ops@example.com)",
+                "tlsfront.yaml:3:20: https.acme.storage: '" + dir.resolve("afile/acme") + "' cannot be created ('"
+                        + dir.resolve("afile") + "' is not a writable folder) (expected: a folder tlsfront's user can"
+                        + " create and write, e.g. owned by it)");
+    }
+
+    @Test
     void selfSignedTogetherWithCertificatesIsRejected() {
         assertThat(problems(MINIMAL + "  self_signed: true\n")).containsExactly(
-                "tlsfront.yaml:5:16: https.self_signed: true together with certificates (expected: one or the other)");
+                "tlsfront.yaml:5:16: https.self_signed: true together with certificates (expected: self_signed alone, for development)");
     }
 
     @Test
