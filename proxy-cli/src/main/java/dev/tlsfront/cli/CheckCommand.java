@@ -1,5 +1,7 @@
 package dev.tlsfront.cli;
 
+import dev.tlsfront.acme.AutomaticCertificates;
+import dev.tlsfront.config.AcmeConfig;
 import dev.tlsfront.config.ConfigException;
 import dev.tlsfront.config.HttpsListenerConfig.TlsConfig;
 import dev.tlsfront.config.ProxyConfig;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,6 +92,13 @@ final class CheckCommand implements Callable<Integer> {
             }
         }
         ServerTls served;
+        List<String> managed;
+        try {
+            managed = loaded.https().acme().isPresent() ? AutomaticCertificates.managedHosts(loaded) : List.of();
+        } catch (IOException e) {
+            err.println(e.getMessage());
+            return ExitCodes.CONFIG;
+        }
         try {
             served = ServerTls.load(loaded.https(), loaded.hosts(), clock);
         } catch (IOException e) {
@@ -106,7 +116,26 @@ final class CheckCommand implements Callable<Integer> {
                         + Duration.between(now, expiry).toDays() + " days, on " + expiry);
             }
         }
+        loaded.https().acme().ifPresent(acme -> reportAcme(out, acme, managed, loaded.hosts()));
         out.println("ok");
         return ExitCodes.OK;
+    }
+
+    /** Per host: where its certificate comes from; for ACME, its expiry, next renewal and last error. */
+    private void reportAcme(PrintWriter out, AcmeConfig acme, List<String> managed, List<String> hosts) {
+        out.println("acme: " + acme.email() + " at " + acme.directory() + ", storage " + acme.storage()
+                + ", challenges " + String.join(" ", acme.challenges().stream().map(AcmeConfig.Challenge::label).toList())
+                + ", key_type " + acme.keyType().name().toLowerCase());
+        for (String host : hosts) {
+            if (!managed.contains(host)) {
+                out.println("host " + host + ": certificate from a file");
+            }
+        }
+        for (AutomaticCertificates.HostStatus status : AutomaticCertificates.inspect(acme, managed, clock)) {
+            out.println("host " + status.host() + ": certificate from ACME, " + status.certificate()
+                    .map(info -> "expires " + info.notAfter()).orElse("none yet (ordered when tlsfront starts)")
+                    + status.nextRenewal().map(at -> ", next renewal " + at).orElse("")
+                    + status.lastError().map(e -> ", last error: " + e).orElse(""));
+        }
     }
 }

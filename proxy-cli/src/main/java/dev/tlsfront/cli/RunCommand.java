@@ -4,7 +4,7 @@ import dev.tlsfront.config.ConfigException;
 import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.server.ProxyServer;
 import dev.tlsfront.server.Reloader;
-import dev.tlsfront.tls.ServerTls;
+import dev.tlsfront.server.Site;
 import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.time.Clock;
@@ -58,16 +58,13 @@ final class RunCommand implements Callable<Integer> {
         }
         LogLevel.apply(loaded.server().logLevel());
         AccessLogging.apply(loaded.accessLog());
-        ServerTls tls;
+        Site site;
         try {
-            tls = ServerTls.load(loaded.https(), loaded.hosts(), Clock.systemUTC());
-        } catch (IOException e) {
-            spec.commandLine().getErr().println(config.describe() + ": https.certificates: " + e.getMessage());
+            site = Site.start(loaded, config::load, Clock.systemUTC());
+        } catch (Site.ConfigProblem e) {
+            spec.commandLine().getErr().println(e.getMessage().startsWith("https.") ? config.describe() + ": "
+                    + e.getMessage() : e.getMessage());
             return ExitCodes.CONFIG;
-        }
-        ProxyServer server;
-        try {
-            server = ProxyServer.start(loaded, tls);
         } catch (ProxyServer.BindFailure e) {
             spec.commandLine().getErr().println("tlsfront: " + e.getMessage());
             return ExitCodes.IOERR;
@@ -75,10 +72,11 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("tlsfront: " + e.getMessage());
             return ExitCodes.SOFTWARE;
         }
+        ProxyServer server = site.server();
         StartupReport.log(log, server, config.describe());
 
         CountDownLatch stop = new CountDownLatch(1);
-        Reloader reloader = new Reloader(server, config::load, Clock.systemUTC());
+        Reloader reloader = site.reloader();
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Runnable reload = () -> {
@@ -103,7 +101,7 @@ final class RunCommand implements Callable<Integer> {
         }
         watcher.shutdownNow();
         log.info("stopping: draining in-flight requests for up to {} s", loaded.server().drainTimeout().toSeconds());
-        boolean clean = server.drain(loaded.server().drainTimeout());
+        boolean clean = site.drain(loaded.server().drainTimeout());
         log.info(clean ? "stopped" : "stopped at the drain deadline");
         // Writes out the access log lines still queued.
         ((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).stop();

@@ -14,6 +14,9 @@ final class StartupReport {
         for (var certificate : server.tls().certificates()) {
             log.info("certificate {} from {}", certificate.info(), certificate.file());
         }
+        for (String host : server.tls().managed().waiting()) {
+            log.info("{}: waiting for its ACME certificate; its clients get a TLS alert until it is issued", host);
+        }
         log.info("tlsfront {} serving https://{} in front of {} ({} transport, {} TLS); http://{} redirects to it; config: {}",
                 VersionProvider.version(), address(server.httpsAddress()), server.config().backend().url(),
                 server.transport(), ServerTls.PROVIDER, address(server.httpAddress()), source);

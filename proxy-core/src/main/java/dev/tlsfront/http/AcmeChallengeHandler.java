@@ -17,11 +17,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Serves {@code GET /.well-known/acme-challenge/TOKEN} from certbot's webroot on the plaintext
- * listener (RFC 8555 §8.3), so HTTP-01 renewals work; passes every other request on.
+ * Answers {@code GET /.well-known/acme-challenge/TOKEN} on the plaintext listener (RFC 8555 §8.3):
+ * with the key authorization of an order tlsfront itself has in progress, or else from certbot's
+ * webroot; any other token gets 404. Every other request is passed on.
  *
  * <p>TOKEN is restricted to the base64url alphabet RFC 8555 gives tokens, so no path can leave the
  * challenge directory. The files are a few dozen bytes, read when asked for.
@@ -32,12 +34,28 @@ public final class AcmeChallengeHandler extends ChannelInboundHandlerAdapter {
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,255}");
     private static final int MAX_FILE = 16 * 1024;
 
-    private final Path challengeDir;
+    /** The answers of orders in progress: the key authorization for a token, or null. */
+    public interface Answers {
+        byte[] forToken(String token);
+    }
+
+    private final Answers inProcess;
+    private final Optional<Path> challengeDir;
     /** True while the body pieces of a request this handler answered are still arriving. */
     private boolean swallowing;
 
+    /** Answers from certbot's webroot only. */
     public AcmeChallengeHandler(Path webroot) {
-        this.challengeDir = webroot.resolve(".well-known").resolve("acme-challenge");
+        this(token -> null, Optional.of(webroot));
+    }
+
+    /**
+     * @param inProcess tlsfront's own pending answers, asked first
+     * @param webroot certbot's {@code --webroot-path}, if one is configured
+     */
+    public AcmeChallengeHandler(Answers inProcess, Optional<Path> webroot) {
+        this.inProcess = inProcess;
+        this.challengeDir = webroot.map(root -> root.resolve(".well-known").resolve("acme-challenge"));
     }
 
     @Override
@@ -63,7 +81,10 @@ public final class AcmeChallengeHandler extends ChannelInboundHandlerAdapter {
     private FullHttpResponse serve(String token) {
         byte[] body = null;
         if (TOKEN.matcher(token).matches()) {
-            Path file = challengeDir.resolve(token);
+            body = inProcess.forToken(token);
+        }
+        if (body == null && challengeDir.isPresent() && TOKEN.matcher(token).matches()) {
+            Path file = challengeDir.get().resolve(token);
             try {
                 if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) <= MAX_FILE) {
                     body = Files.readAllBytes(file);

@@ -37,11 +37,21 @@ public final class ProxyMetrics {
     private final Counter redirectsByStatus;
     private final CounterDataPoint cookiesSecured;
     private final CounterDataPoint locationsRewritten;
+    private final CounterDataPoint[] acmeOrders = new CounterDataPoint[2];
 
     /**
      * @param certificates the certificates now served, asked at each scrape (they change on reload)
      */
     public ProxyMetrics(Supplier<List<ServerTls.LoadedCertificate>> certificates) {
+        this(certificates, java.util.Map::of);
+    }
+
+    /**
+     * @param certificates the certificates now served, asked at each scrape (they change on reload)
+     * @param nextRenewals when each ACME host is next renewed, asked at each scrape
+     */
+    public ProxyMetrics(Supplier<List<ServerTls.LoadedCertificate>> certificates,
+            Supplier<java.util.Map<String, java.time.Instant>> nextRenewals) {
         Counter requestCounter = Counter.builder().name("tlsfront_requests_total")
                 .help("Requests answered, by listener, method and status class")
                 .labelNames("listener", "method", "code").withoutExemplars().register(registry);
@@ -101,6 +111,21 @@ public final class ProxyMetrics {
                     }
                 })
                 .register(registry);
+        Counter orders = Counter.builder().name("tlsfront_acme_orders_total")
+                .help("ACME certificate orders, by result: issued or failed")
+                .labelNames("result").withoutExemplars().register(registry);
+        acmeOrders[0] = orders.labelValues("issued");
+        acmeOrders[1] = orders.labelValues("failed");
+        GaugeWithCallback.builder().name("tlsfront_acme_next_renewal_timestamp_seconds")
+                .help("When each ACME host's certificate is next renewed, or its order retried (Unix time)")
+                .labelNames("host")
+                .callback(callback -> nextRenewals.get().forEach((host, at) -> callback.call(at.getEpochSecond(), host)))
+                .register(registry);
+    }
+
+    /** For automatic certificates: an order ended. */
+    public void acmeOrderEnded(boolean issued) {
+        acmeOrders[issued ? 0 : 1].inc();
     }
 
     /** Adds the JVM's own metrics (memory, GC, threads); done only when something will read them. */

@@ -4,6 +4,7 @@ import dev.tlsfront.observe.ConnectionObserverHandler;
 import dev.tlsfront.observe.ExchangeObserverHandler;
 import dev.tlsfront.observe.Listener;
 import dev.tlsfront.observe.ProxyMetrics;
+import dev.tlsfront.config.AcmeConfig;
 import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.http.AcmeChallengeHandler;
 import dev.tlsfront.http.IdleConnectionHandler;
@@ -28,7 +29,8 @@ import java.util.function.Supplier;
  *   <li>{@value #OBSERVE}: the access log and the metrics, one record per exchange;
  *   <li>{@value #IDLE}: closes a keep-alive connection idle for {@code limits.keepalive_timeout};
  *   <li>{@value #KEEP_ALIVE}: closes the connection after a response when either side asked to;
- *   <li>{@value #ACME} (only with {@code acme_webroot}): serves ACME HTTP-01 challenge files;
+ *   <li>{@value #ACME} (with ACME's http-01 or {@code acme_webroot}): answers the tokens of tlsfront's
+ *       own orders in progress, then certbot's webroot files, and 404 for any other token;
  *   <li>{@value #REDIRECT}: answers everything else with a redirect to HTTPS.
  * </ol>
  */
@@ -71,7 +73,12 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
                 .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTP, metrics, generation.accessLog()))
                 .addLast(IDLE, new IdleConnectionHandler(config.limits().keepAliveTimeout().toMillis()))
                 .addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());
-        config.http().acmeWebroot().ifPresent(webroot -> ch.pipeline().addLast(ACME, new AcmeChallengeHandler(webroot)));
+        boolean http01 = config.https().acme().filter(acme -> acme.challenges().contains(AcmeConfig.Challenge.HTTP_01))
+                .isPresent();
+        if (http01 || config.http().acmeWebroot().isPresent()) {
+            ch.pipeline().addLast(ACME, new AcmeChallengeHandler(generation.tls().managed()::http01Answer,
+                    config.http().acmeWebroot()));
+        }
         ch.pipeline().addLast(REDIRECT, new RedirectHandler(generation.redirect()));
     }
 }

@@ -27,6 +27,7 @@ import dev.tlsfront.observe.ConnectionObserverHandler;
 import dev.tlsfront.observe.ExchangeObserverHandler;
 import dev.tlsfront.observe.Listener;
 import dev.tlsfront.observe.ProxyMetrics;
+import dev.tlsfront.tls.ServerTls;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -193,7 +194,10 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
 
         @Override
         protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
-            if (TlsConfig.H2.equals(protocol)) {
+            if (ServerTls.ACME_TLS_1.equals(protocol)) {
+                // RFC 8737 §3: a validation connection ends with the handshake; no HTTP is spoken on it.
+                ctx.close();
+            } else if (TlsConfig.H2.equals(protocol)) {
                 http2(ctx.pipeline(), generation);
             } else {
                 http1(ctx.pipeline(), generation);

@@ -43,7 +43,8 @@ public final class ProxyServer implements AutoCloseable {
     private final Channel adminListener;
     private final String transport;
     private final java.util.concurrent.atomic.AtomicBoolean drained = new java.util.concurrent.atomic.AtomicBoolean();
-    private final ProxyMetrics metrics = new ProxyMetrics(() -> current.get().tls().certificates());
+    private final ProxyMetrics metrics = new ProxyMetrics(() -> current.get().tls().certificates(),
+            () -> current.get().tls().managed().nextRenewals());
 
     private ProxyServer(ProxyConfig config, ServerTls tls) throws IOException {
         Transport chosen = Transport.best();
@@ -146,6 +147,17 @@ public final class ProxyServer implements AutoCloseable {
         return transport;
     }
 
+    /** The metrics, for what reports to them from outside the data path (ACME orders). */
+    public ProxyMetrics metrics() {
+        return metrics;
+    }
+
+    /** Serves new connections with {@code nextTls}, the config unchanged (a certificate was issued). */
+    public void replaceTls(ServerTls nextTls) {
+        Generation now = current.get();
+        current.set(generation(now.config(), nextTls));
+    }
+
     /** The certificates now served to new connections. */
     public ServerTls tls() {
         return current.get().tls();
@@ -181,6 +193,9 @@ public final class ProxyServer implements AutoCloseable {
         }
         if (now.limits().maxConnections() != next.limits().maxConnections()) {
             needRestart.add("limits.max_connections");
+        }
+        if (!now.https().acme().equals(next.https().acme())) {
+            needRestart.add("https.acme");
         }
         current.set(generation(next, nextTls));
         return needRestart;

@@ -1,12 +1,15 @@
 package dev.tlsfront.server;
 
+import dev.tlsfront.acme.AutomaticCertificates;
 import dev.tlsfront.config.ConfigException;
 import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.tls.CertificateFiles;
+import dev.tlsfront.tls.ManagedCertificates;
 import dev.tlsfront.tls.ServerTls;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +30,37 @@ public final class Reloader {
     private final ProxyServer server;
     private final Source source;
     private final Clock clock;
+    private final Optional<AutomaticCertificates> acme;
     private CertificateFiles watched;
 
     public Reloader(ProxyServer server, Source source, Clock clock) {
+        this(server, source, clock, Optional.empty());
+    }
+
+    /** @param acme the automatic certificates started with the server, when ACME is on */
+    public Reloader(ProxyServer server, Source source, Clock clock, Optional<AutomaticCertificates> acme) {
         this.server = server;
         this.source = source;
         this.clock = clock;
+        this.acme = acme;
         this.watched = CertificateFiles.of(server.config().https());
+    }
+
+    /**
+     * Serves the managed certificates as they are now (one was issued or renewed), with the config
+     * unchanged; connections already open keep theirs. A failure keeps what is served and is logged.
+     */
+    public synchronized void installManagedCertificates() {
+        ProxyConfig config = server.config();
+        try {
+            server.replaceTls(ServerTls.load(config.https(), config.hosts(), clock, managed()));
+        } catch (IOException | RuntimeException e) {
+            log.error("a new certificate could not be installed, still serving the previous ones: {}", e.getMessage());
+        }
+    }
+
+    private ManagedCertificates managed() {
+        return acme.<ManagedCertificates>map(a -> a).orElse(ManagedCertificates.NONE);
     }
 
     /** Loads and applies; returns true when the new config and certificates are now served. */
@@ -42,7 +69,10 @@ public final class Reloader {
         ServerTls tls;
         try {
             next = source.load();
-            tls = ServerTls.load(next.https(), next.hosts(), clock);
+            if (acme.isPresent() && next.https().acme().isPresent()) {
+                acme.get().hosts(AutomaticCertificates.managedHosts(next));
+            }
+            tls = ServerTls.load(next.https(), next.hosts(), clock, managed());
         } catch (ConfigException | IOException | RuntimeException e) {
             log.error("reload failed, still serving the previous config and certificates: {}", e.getMessage());
             return false;

@@ -1,12 +1,14 @@
 package dev.tlsfront.tls;
 
 import io.netty.handler.ssl.SslContext;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Certificates that something other than files provides (ACME): finished key material per host, the
- * hosts still waiting for one, and the answers to pending tls-alpn-01 challenges.
+ * hosts still waiting for one, and the answers to the CA's pending challenges, tls-alpn-01 on the TLS
+ * listener and http-01 on the plaintext one.
  */
 public interface ManagedCertificates {
 
@@ -26,6 +28,11 @@ public interface ManagedCertificates {
         public SslContext tlsAlpnChallenge(String host) {
             return null;
         }
+
+        @Override
+        public byte[] http01Answer(String token) {
+            return null;
+        }
     };
 
     /** Each host's current certificate, for the hosts that have one. */
@@ -39,4 +46,12 @@ public interface ManagedCertificates {
      * Asked on the event loop, only for ClientHellos that offer {@code acme-tls/1}.
      */
     SslContext tlsAlpnChallenge(String host);
+
+    /** The key authorization answering the http-01 challenge {@code token} (RFC 8555 §8.3), or null. */
+    byte[] http01Answer(String token);
+
+    /** When each host's certificate is next renewed (or its order retried). */
+    default Map<String, Instant> nextRenewals() {
+        return Map.of();
+    }
 }

@@ -35,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -184,7 +183,7 @@ public final class ServerTls {
         return builder(key, List.of(certificate))
                 .protocols("TLSv1.3", "TLSv1.2")
                 .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
-                        SelectorFailureBehavior.FATAL_ALERT, SelectedListenerFailureBehavior.FATAL_ALERT, ACME_TLS_1))
+                        SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT, ACME_TLS_1))
                 .build();
     }
 
@@ -276,6 +275,8 @@ public final class ServerTls {
 
         private final ServerTls tls;
         private boolean offersAcmeTls;
+        /** The alert was sent: a lookup then completes with no context, and nothing is set up. */
+        private boolean refused;
 
         Selection(ServerTls tls) {
             super(host -> null, 0, tls.handshakeTimeoutMillis);
@@ -297,23 +298,32 @@ public final class ServerTls {
                 }
             }
             SslContext context = tls.contextFor(hostname);
-            if (context == null) {
+            if (context == null && !refused) {
                 // No certificate to show: an alert, rather than another host's certificate.
-                ctx.writeAndFlush(Unpooled.wrappedBuffer(UNRECOGNIZED_NAME));
-                return ctx.executor().newFailedFuture(new SSLHandshakeException("no certificate for "
-                        + (hostname == null ? "a client without SNI" : hostname) + " yet"));
+                refused = true;
+                log.debug("{}: no certificate for {} yet: alert unrecognized_name", ctx.channel().remoteAddress(),
+                        hostname == null ? "a client without SNI" : hostname);
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(UNRECOGNIZED_NAME)).addListener(f -> ctx.close());
             }
             return ctx.executor().newSucceededFuture(context);
         }
 
         @Override
         protected void replaceHandler(ChannelHandlerContext ctx, String hostname, SslContext context) throws Exception {
+            if (context == null) {
+                return;  // refused above; the connection is closing
+            }
             CoveredHosts hosts = tls.covered.get(context);
             if (hosts != null) {
                 ctx.channel().attr(CoveredHosts.KEY).set(hosts);
             }
             super.replaceHandler(ctx, hostname, context);
         }
+    }
+
+    /** Where managed (ACME) certificates and challenge answers come from. */
+    public ManagedCertificates managed() {
+        return managed;
     }
 
     /** The certificates in config order; the first serves clients that send no SNI. */
