@@ -86,10 +86,9 @@ class AcmeTest {
                 challenges, backend.url());
     }
 
+    /** Starts the site in this JVM (its paths are all absolute) and points the CA's validations at it. */
     static Site start(String yaml, Ca ca) throws Exception {
-        ConfigLoader loader = new ConfigLoader(Map.of());
-        ProxyConfig config = loader.parse(yaml, "test.yaml", dir);
-        Site site = Site.start(config, () -> loader.parse(yaml, "test.yaml", dir), Clock.systemUTC());
+        Site site = startWithDirectoryDown(yaml);
         ca.http().target(site.server().httpAddress().getPort());
         ca.tls().target(site.server().httpsAddress().getPort());
         return site;
@@ -113,6 +112,15 @@ class AcmeTest {
 
     /** A JDK TLS client trusting only {@code rootPem}, verifying the name, asking for {@code path}. */
     static Exchange jdkGet(String rootPem, String host, int port, String path) throws Exception {
+        try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
+                SSLSocket socket = openTls(rootPem, host, plain)) {
+            String response = request(socket, host, path, true);
+            return new Exchange(response, (X509Certificate) socket.getSession().getPeerCertificates()[0]);
+        }
+    }
+
+    /** TLS over {@code plain} to {@code host}, trusting only {@code rootPem} and checking the name. */
+    static SSLSocket openTls(String rootPem, String host, Socket plain) throws Exception {
         KeyStore roots = KeyStore.getInstance(KeyStore.getDefaultType());
         roots.load(null, null);
         roots.setCertificateEntry("pebble", CertificateFactory.getInstance("X.509")
@@ -121,17 +129,37 @@ class AcmeTest {
         trust.init(roots);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trust.getTrustManagers(), null);
-        try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
-                SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true)) {
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");  // the name is checked against the certificate
-            socket.setSSLParameters(parameters);
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            return new Exchange(response, (X509Certificate) socket.getSession().getPeerCertificates()[0]);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, host, plain.getPort(), true);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");  // the name is checked against the certificate
+        socket.setSSLParameters(parameters);
+        socket.setSoTimeout(10_000);
+        socket.startHandshake();
+        return socket;
+    }
+
+    /** One GET on {@code socket}; {@code close} asks for the connection to end after it. */
+    static String request(SSLSocket socket, String host, String path, boolean close) throws IOException {
+        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"
+                + (close ? "Connection: close\r\n" : "") + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        if (close) {
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
+        // Keep-alive: read the head and a Content-Length body.
+        java.io.InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+        if (length.find()) {
+            in.readNBytes(Integer.parseInt(length.group(1)));
+        }
+        return head.toString();
     }
 
     record Exchange(String response, X509Certificate certificate) {}
@@ -236,7 +264,8 @@ class AcmeTest {
     /** The same config, with the CA process stopped: its directory URL (and so its storage folder) unchanged. */
     private static Site startWithDirectoryDown(String yaml) throws Exception {
         ConfigLoader loader = new ConfigLoader(Map.of());
-        ProxyConfig config = loader.parse(yaml, "test.yaml", dir);
-        return Site.start(config, () -> loader.parse(yaml, "test.yaml", dir), Clock.systemUTC());
+        Path here = Path.of(".").toAbsolutePath();
+        ProxyConfig config = loader.parse(yaml, "test.yaml", here);
+        return Site.start(config, () -> loader.parse(yaml, "test.yaml", here), Clock.systemUTC());
     }
 }

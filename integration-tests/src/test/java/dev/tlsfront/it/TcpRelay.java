@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class TcpRelay implements AutoCloseable {
 
     private final ServerSocket server;
-    private final AtomicReference<Integer> target = new AtomicReference<>();
+    private final AtomicReference<java.util.List<Integer>> target = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
     TcpRelay() throws IOException {
@@ -38,10 +39,13 @@ final class TcpRelay implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    /** Where accepted connections go from now on (127.0.0.1:PORT); until set, they wait for it. */
-    void target(int port) {
+    /**
+     * Where accepted connections go from now on (127.0.0.1:PORT), taking turns when there are several,
+     * as a balancer would; until set, they wait for it.
+     */
+    void target(int... ports) {
         synchronized (target) {
-            target.set(port);
+            target.set(java.util.Arrays.stream(ports).boxed().toList());
             target.notifyAll();
         }
     }
@@ -53,7 +57,8 @@ final class TcpRelay implements AutoCloseable {
             while (target.get() == null && System.nanoTime() < end) {
                 target.wait(1000);
             }
-            port = target.get() == null ? -1 : target.get();
+            java.util.List<Integer> ports = target.get();
+            port = ports == null ? -1 : ports.get(Math.floorMod(next.getAndIncrement(), ports.size()));
         }
         try (client; Socket upstream = new Socket()) {
             if (port < 0) {
