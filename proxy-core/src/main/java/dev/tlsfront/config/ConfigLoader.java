@@ -109,7 +109,8 @@ public final class ConfigLoader {
             HttpsListenerConfig https = https(httpsSection);
             Section backendSection = root.section("backend");
             BackendConfig backend = backend(backendSection);
-            PolicyConfig policy = policy(httpsSection, backendSection);
+            PolicyConfig policy = policy(httpsSection, backendSection,
+                    https == null ? Optional.empty() : https.acme().map(AcmeConfig::storage));
             httpsSection.rejectUnknown();
             backendSection.rejectUnknown();
             ServerConfig server = server(root.section("server"));
@@ -406,7 +407,7 @@ public final class ConfigLoader {
         }
 
         /** The policy keys: hsts, cookies, upgrade_insecure_requests and response_headers under https; trusted_proxies and forwarded under backend. */
-        private PolicyConfig policy(Section https, Section backend) {
+        private PolicyConfig policy(Section https, Section backend, Optional<Path> acmeStorage) {
             Section hsts = https.section("hsts");
             var maxAge = hsts.value("max_age", PolicyConfig.Hsts.DEFAULT_MAX_AGE,
                     "seconds, or a duration such as 730d (0 tells browsers to forget the policy)",
@@ -421,7 +422,10 @@ public final class ConfigLoader {
                         + " (expected: max_age of at least 31536000 seconds, one year, as the preload list requires)");
                 preload = false;
             }
+            boolean ramp = hsts.bool("ramp", false);
             hsts.rejectUnknown();
+            Optional<Path> rampState = ramp ? Optional.of(acmeStorage.orElseGet(() -> defaultStateDirectory().resolve("acme"))
+                    .resolve("hsts-ramp")) : Optional.empty();
 
             Section cookies = https.section("cookies");
             boolean httpOnly = cookies.bool("http_only", false);
@@ -455,7 +459,7 @@ public final class ConfigLoader {
                 }
             }
             boolean forwarded = backend.bool("forwarded", false);
-            return new PolicyConfig(new PolicyConfig.Hsts(maxAge, subdomains, preload),
+            return new PolicyConfig(new PolicyConfig.Hsts(maxAge, subdomains, preload, rampState),
                     new PolicyConfig.Cookies(httpOnly, Optional.of(sameSite).filter(v -> !v.isEmpty())),
                     upgrade, headers, trusted, forwarded);
         }

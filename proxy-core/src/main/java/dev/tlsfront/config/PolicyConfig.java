@@ -1,5 +1,6 @@
 package dev.tlsfront.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,15 +36,18 @@ public record PolicyConfig(Hsts hsts, Cookies cookies, boolean upgradeInsecureRe
      * @param maxAge how long browsers must use HTTPS only; zero tells them to forget (the emergency switch)
      * @param includeSubdomains the policy covers every subdomain too
      * @param preload the site asks to be on browsers' built-in list (needs both of the above)
+     * @param ramp when present, {@code max_age} is reached step by step from five minutes, and each
+     *     host's progress is kept in this folder
      */
-    public record Hsts(Duration maxAge, boolean includeSubdomains, boolean preload) {
+    public record Hsts(Duration maxAge, boolean includeSubdomains, boolean preload, Optional<Path> ramp) {
         /** Two years, as Mozilla's guidelines recommend. */
         public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(63_072_000);
         /** The least the preload list accepts. */
         public static final Duration PRELOAD_MIN_MAX_AGE = Duration.ofSeconds(31_536_000);
-        public static final Hsts DEFAULT = new Hsts(DEFAULT_MAX_AGE, false, false);
+        public static final Hsts DEFAULT = new Hsts(DEFAULT_MAX_AGE, false, false, Optional.empty());
 
         public Hsts {
+            Objects.requireNonNull(ramp, "ramp");
             if (maxAge.isNegative()) {
                 throw new IllegalArgumentException("max_age: " + maxAge + " (expected: 0 or more)");
             }
@@ -54,7 +58,12 @@ public record PolicyConfig(Hsts hsts, Cookies cookies, boolean upgradeInsecureRe
 
         /** The header value, e.g. {@code max-age=63072000; includeSubDomains; preload}. */
         public String headerValue() {
-            return "max-age=" + maxAge.toSeconds() + (includeSubdomains ? "; includeSubDomains" : "")
+            return headerValue(maxAge);
+        }
+
+        /** The header value with {@code age} for max-age (a step of the ramp). */
+        public String headerValue(Duration age) {
+            return "max-age=" + age.toSeconds() + (includeSubdomains ? "; includeSubDomains" : "")
                     + (preload ? "; preload" : "");
         }
     }

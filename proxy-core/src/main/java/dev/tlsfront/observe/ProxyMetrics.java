@@ -43,15 +43,17 @@ public final class ProxyMetrics {
      * @param certificates the certificates now served, asked at each scrape (they change on reload)
      */
     public ProxyMetrics(Supplier<List<ServerTls.LoadedCertificate>> certificates) {
-        this(certificates, java.util.Map::of);
+        this(certificates, java.util.Map::of, java.util.Map::of);
     }
 
     /**
      * @param certificates the certificates now served, asked at each scrape (they change on reload)
      * @param nextRenewals when each ACME host is next renewed, asked at each scrape
+     * @param hstsMaxAges each host's HSTS max-age on the ramp, when it is on
      */
     public ProxyMetrics(Supplier<List<ServerTls.LoadedCertificate>> certificates,
-            Supplier<java.util.Map<String, java.time.Instant>> nextRenewals) {
+            Supplier<java.util.Map<String, java.time.Instant>> nextRenewals,
+            Supplier<java.util.Map<String, java.time.Duration>> hstsMaxAges) {
         Counter requestCounter = Counter.builder().name("tlsfront_requests_total")
                 .help("Requests answered, by listener, method and status class")
                 .labelNames("listener", "method", "code").withoutExemplars().register(registry);
@@ -120,6 +122,11 @@ public final class ProxyMetrics {
                 .help("When each ACME host's certificate is next renewed, or its order retried (Unix time)")
                 .labelNames("host")
                 .callback(callback -> nextRenewals.get().forEach((host, at) -> callback.call(at.getEpochSecond(), host)))
+                .register(registry);
+        GaugeWithCallback.builder().name("tlsfront_hsts_max_age_seconds")
+                .help("The HSTS max-age each host is sent now, with https.hsts.ramp on")
+                .labelNames("host")
+                .callback(callback -> hstsMaxAges.get().forEach((host, age) -> callback.call(age.toSeconds(), host)))
                 .register(registry);
     }
 

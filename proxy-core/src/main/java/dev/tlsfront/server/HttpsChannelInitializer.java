@@ -218,7 +218,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
                         config.limits().bodyTimeout().toMillis()))
                 .addLast(CODEC, new HttpServerCodec(decoderConfig(config)))
                 .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTPS, metrics, generation.accessLog()))
-                .addLast(HSTS, generation.policies().hsts())
+                .addLast(HSTS, generation.policies().newHstsHandler())
                 .addLast(FLOW, new FlowControlHandler())
                 .addLast(IDLE, new IdleConnectionHandler(config.limits().keepAliveTimeout().toMillis()))
                 .addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());
@@ -246,7 +246,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
                                 .addLast(H2_STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
                                 .addLast(H2_ADAPT, adapter)
                                 .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTPS, metrics, generation.accessLog()))
-                                .addLast(HSTS, generation.policies().hsts())
+                                .addLast(HSTS, generation.policies().newHstsHandler())
                                 .addLast(H2_BODY_TIMEOUT, new StreamBodyTimeoutHandler(config.limits().bodyTimeout().toMillis()))
                                 .addLast(FLOW, new FlowControlHandler());
                         exchange(stream.pipeline(), generation);

@@ -4,6 +4,7 @@ import dev.tlsfront.config.ListenAddress;
 import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.forward.BackendPool;
 import dev.tlsfront.forward.DrainRequest;
+import dev.tlsfront.http.HstsRampHandler;
 import dev.tlsfront.http.HttpsPolicies;
 import dev.tlsfront.http.RedirectTarget;
 import dev.tlsfront.observe.AccessLog;
@@ -21,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -43,10 +45,15 @@ public final class ProxyServer implements AutoCloseable {
     private final Channel adminListener;
     private final String transport;
     private final java.util.concurrent.atomic.AtomicBoolean drained = new java.util.concurrent.atomic.AtomicBoolean();
-    private final ProxyMetrics metrics = new ProxyMetrics(() -> current.get().tls().certificates(),
-            () -> current.get().tls().managed().nextRenewals());
+    private final ProxyMetrics metrics;
 
-    private ProxyServer(ProxyConfig config, ServerTls tls) throws IOException {
+    private final Optional<HstsRampHandler.Values> hstsRamp;
+
+    private ProxyServer(ProxyConfig config, ServerTls tls, Optional<HstsRampHandler.Values> hstsRamp) throws IOException {
+        this.hstsRamp = hstsRamp;
+        this.metrics = new ProxyMetrics(() -> current.get().tls().certificates(),
+                () -> current.get().tls().managed().nextRenewals(),
+                () -> hstsRamp.map(HstsRampHandler.Values::maxAges).orElse(java.util.Map.of()));
         Transport chosen = Transport.best();
         if (!chosen.name().equals("epoll")) {
             log.info("native epoll transport not available, using NIO: {}", Transport.unavailability());
@@ -89,7 +96,8 @@ public final class ProxyServer implements AutoCloseable {
     private Generation generation(ProxyConfig config, ServerTls tls) {
         int tlsPort = httpsAddress().getPort();
         int publicHttpsPort = config.http().redirect().httpsPort() > 0 ? config.http().redirect().httpsPort() : tlsPort;
-        return new Generation(config, tls, HttpsPolicies.of(config, httpAddress().getPort(), tlsPort, publicHttpsPort),
+        return new Generation(config, tls, HttpsPolicies.of(config, httpAddress().getPort(), tlsPort, publicHttpsPort,
+                hstsRamp),
                 new RedirectTarget(config.hosts(), config.http().redirect(), publicHttpsPort),
                 new AccessLog(config.accessLog().format()));
     }
@@ -100,7 +108,13 @@ public final class ProxyServer implements AutoCloseable {
      * @throws BindFailure when a listen address cannot be bound
      */
     public static ProxyServer start(ProxyConfig config, ServerTls tls) throws IOException {
-        return new ProxyServer(config, tls);
+        return new ProxyServer(config, tls, Optional.empty());
+    }
+
+    /** {@link #start(ProxyConfig, ServerTls)} with the HSTS ramp's values for every HTTPS response. */
+    public static ProxyServer start(ProxyConfig config, ServerTls tls, Optional<HstsRampHandler.Values> hstsRamp)
+            throws IOException {
+        return new ProxyServer(config, tls, hstsRamp);
     }
 
     private Channel bind(Transport chosen, ListenAddress address, String what, ServerBootstrap bootstrap)
@@ -196,6 +210,9 @@ public final class ProxyServer implements AutoCloseable {
         }
         if (!now.https().acme().equals(next.https().acme())) {
             needRestart.add("https.acme");
+        }
+        if (!now.policy().hsts().ramp().equals(next.policy().hsts().ramp())) {
+            needRestart.add("https.hsts.ramp");
         }
         current.set(generation(next, nextTls));
         return needRestart;

@@ -26,11 +26,23 @@ public final class Site implements AutoCloseable {
     private final ProxyServer server;
     private final Reloader reloader;
     private final Optional<AutomaticCertificates> acme;
+    private final Optional<HstsRampProgress> ramp;
+    private final Clock clock;
+    private final java.util.concurrent.ScheduledExecutorService rampTimer;
+    static final int RAMP_LOOK_SECONDS = 60;
 
-    private Site(ProxyServer server, Reloader reloader, Optional<AutomaticCertificates> acme) {
+    private Site(ProxyServer server, Reloader reloader, Optional<AutomaticCertificates> acme,
+            Optional<HstsRampProgress> ramp, Clock clock) {
         this.server = server;
         this.reloader = reloader;
         this.acme = acme;
+        this.ramp = ramp;
+        this.clock = clock;
+        this.rampTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "hsts-ramp");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -54,9 +66,19 @@ public final class Site implements AutoCloseable {
             acme.ifPresent(AutomaticCertificates::close);
             throw new ConfigProblem("https.certificates: " + e.getMessage(), e);
         }
+        Optional<HstsRampProgress> ramp;
+        try {
+            ramp = config.policy().hsts().ramp().isPresent()
+                    ? Optional.of(HstsRampProgress.open(config.policy().hsts(), config.hosts(), clock.instant()))
+                    : Optional.empty();
+        } catch (IOException e) {
+            acme.ifPresent(AutomaticCertificates::close);
+            throw new ConfigProblem("https.hsts.ramp: cannot keep its progress in '"
+                    + config.policy().hsts().ramp().get() + "': " + e.getMessage(), e);
+        }
         ProxyServer server;
         try {
-            server = ProxyServer.start(config, tls);
+            server = ProxyServer.start(config, tls, ramp.map(r -> r));
         } catch (IOException e) {
             acme.ifPresent(AutomaticCertificates::close);
             throw e;
@@ -73,7 +95,25 @@ public final class Site implements AutoCloseable {
                 server.metrics().acmeOrderEnded(issued);
             }
         }));
-        return new Site(server, reloader, acme);
+        Site site = new Site(server, reloader, acme, ramp, clock);
+        ramp.ifPresent(r -> site.rampTimer.scheduleWithFixedDelay(site::advanceHstsRamp, 0, RAMP_LOOK_SECONDS,
+                java.util.concurrent.TimeUnit.SECONDS));
+        return site;
+    }
+
+    /**
+     * One look at the HSTS ramp (done once a minute): a host whose served certificate is valid now
+     * climbs when its step has lasted long enough.
+     */
+    public void advanceHstsRamp() {
+        java.time.Instant now = clock.instant();
+        ramp.ifPresent(r -> r.advance(now, host -> server.tls().certificates().stream()
+                .anyMatch(c -> c.info().covers(host) && c.info().notAfter().isAfter(now))));
+    }
+
+    /** The HSTS ramp, when it is on. */
+    public Optional<HstsRampProgress> hstsRamp() {
+        return ramp;
     }
 
     public ProxyServer server() {
@@ -91,6 +131,7 @@ public final class Site implements AutoCloseable {
     /** Stops ordering, then drains the listeners (see {@link ProxyServer#drain}). */
     public boolean drain(Duration deadline) {
         acme.ifPresent(AutomaticCertificates::close);
+        rampTimer.shutdownNow();
         return server.drain(deadline);
     }
 

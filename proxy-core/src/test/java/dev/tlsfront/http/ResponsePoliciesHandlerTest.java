@@ -71,7 +71,7 @@ class ResponsePoliciesHandlerTest {
     void hstsIsOnRedirectsErrorsAnd304s() {
         for (HttpResponseStatus status : new HttpResponseStatus[] {HttpResponseStatus.FOUND,
                 HttpResponseStatus.BAD_GATEWAY, HttpResponseStatus.NOT_MODIFIED, HttpResponseStatus.NOT_FOUND}) {
-            String response = get(channel(new PolicyConfig.Hsts(Duration.ofDays(365), true, true), r -> r.setStatus(status)));
+            String response = get(channel(new PolicyConfig.Hsts(Duration.ofDays(365), true, true, java.util.Optional.empty()), r -> r.setStatus(status)));
             assertThat(response).as(status.toString())
                     .contains("strict-transport-security: max-age=31536000; includeSubDomains; preload\r\n");
         }
@@ -79,7 +79,7 @@ class ResponsePoliciesHandlerTest {
 
     @Test
     void emergencySwitchSendsMaxAgeZero() {
-        assertThat(get(channel(new PolicyConfig.Hsts(Duration.ZERO, false, false), r -> { })))
+        assertThat(get(channel(new PolicyConfig.Hsts(Duration.ZERO, false, false, java.util.Optional.empty()), r -> { })))
                 .contains("strict-transport-security: max-age=0\r\n");
     }
 
