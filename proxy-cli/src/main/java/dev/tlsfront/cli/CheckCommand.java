@@ -5,6 +5,8 @@ import dev.tlsfront.config.AcmeConfig;
 import dev.tlsfront.config.ConfigException;
 import dev.tlsfront.config.HttpsListenerConfig.TlsConfig;
 import dev.tlsfront.config.ProxyConfig;
+import dev.tlsfront.http.HstsRamp;
+import dev.tlsfront.server.HstsRampProgress;
 import dev.tlsfront.tls.SelfSignedCertificates;
 import dev.tlsfront.tls.ServerTls;
 import java.io.IOException;
@@ -117,8 +119,30 @@ final class CheckCommand implements Callable<Integer> {
             }
         }
         loaded.https().acme().ifPresent(acme -> reportAcme(out, acme, managed, loaded.hosts()));
+        if (loaded.policy().hsts().ramp().isPresent()) {
+            try {
+                reportRamp(out, loaded);
+            } catch (IOException e) {
+                err.println(config.describe() + ": https.hsts.ramp: " + e.getMessage());
+                return ExitCodes.CONFIG;
+            }
+        }
         out.println("ok");
         return ExitCodes.OK;
+    }
+
+    /** Per host: the max-age the ramp has reached, and the step. */
+    private static void reportRamp(PrintWriter out, ProxyConfig loaded) throws IOException {
+        var hsts = loaded.policy().hsts();
+        var kept = HstsRampProgress.read(hsts.ramp().get());
+        int steps = HstsRamp.ladder(hsts.maxAge()).size();
+        for (String host : loaded.hosts()) {
+            var progress = kept.get(host);
+            out.println("hsts ramp " + host + ": " + (progress == null
+                    ? "not started (max-age " + HstsRamp.ladder(hsts.maxAge()).get(0).toSeconds() + " s from the first start)"
+                    : "max-age " + HstsRamp.maxAge(progress, hsts.maxAge()).toSeconds() + " s, step "
+                            + (Math.min(progress.step(), steps - 1) + 1) + " of " + steps + " since " + progress.since()));
+        }
     }
 
     /** Per host: where its certificate comes from; for ACME, its expiry, next renewal and last error. */

@@ -141,4 +141,42 @@ class TlsfrontCommandTest {
         assertThat(HealthCommand.healthUrl(new dev.tlsfront.config.ListenAddress("10.0.0.2", 9901)))
                 .hasToString("http://10.0.0.2:9901/healthz");
     }
+
+    @Test
+    void checkShowsWhereEachHostsCertificateComesFromWithAcme() throws Exception {
+        var file = SelfSignedCertificates.generate(List.of("static.example.com"), Instant.now());
+        Files.writeString(dir.resolve("static.pem"), file.certificatePem());
+        Files.writeString(dir.resolve("static-key.pem"), file.privateKeyPem());
+        Path config = Files.writeString(dir.resolve("acme.yaml"), """
+                hosts: [example.com, static.example.com]
+                https:
+                  certificates: [{ cert: static.pem, key: static-key.pem }]
+                  acme: { email: ops@example.com, storage: state/acme }
+                  hsts: { ramp: true }
+                """);
+
+        assertThat(run("check", "-c", config.toString())).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("acme: ops@example.com at https://acme-v02.api.letsencrypt.org/directory, storage "
+                        + dir.resolve("state/acme") + ", challenges tls-alpn-01 http-01, key_type ec256")
+                .contains("host static.example.com: certificate from a file")
+                .contains("host example.com: certificate from ACME, none yet (ordered when tlsfront starts)")
+                .contains("hsts ramp example.com: not started (max-age 300 s from the first start)")
+                .endsWith("ok\n");
+        assertThat(dir.resolve("state")).as("check creates nothing").doesNotExist();
+    }
+
+    @Test
+    void checkRefusesAnIpAddressThatOnlyAcmeWouldCoverWithItsPosition() throws Exception {
+        Path config = Files.writeString(dir.resolve("ip.yaml"), """
+                hosts: [example.com, 203.0.113.7]
+                https:
+                  acme: { email: ops@example.com, storage: state/acme }
+                """);
+
+        assertThat(run("check", "-c", config.toString())).isEqualTo(78);
+        assertThat(err.toString()).contains(config + ":1:22: hosts: '203.0.113.7' is an IP address, which ACME's"
+                + " http-01 and tls-alpn-01 challenges cannot validate (expected: a DNS name, or a certificate in"
+                + " https.certificates that covers it)");
+    }
 }
