@@ -82,6 +82,7 @@ class AcmeTest {
                     challenges: [%s]
                 backend: { url: "%s" }
                 server: { drain_timeout: 1s }
+                admin: { listen: "127.0.0.1:0" }
                 """.formatted(host, host, ca.pebble().directory, ca.pebble().directoryCertificate.cert(), storage,
                 challenges, backend.url());
     }
@@ -192,6 +193,13 @@ class AcmeTest {
                     .containsExactly("http.acme.test");
             assertThat(ca.pebble().issued()).isEqualTo(1);
             assertThat(ca.pebble().log()).contains("Attempting to validate w/ HTTP").doesNotContain("TLS-ALPN-01");
+            String metrics = Command.run("curl", "-sS", "--max-time", "10", "http://127.0.0.1:"
+                    + site.server().adminAddress().orElseThrow().getPort() + "/metrics").output();
+            assertThat(metrics).contains("tlsfront_acme_orders_total{result=\"issued\"} 1.0")
+                    .contains("tlsfront_acme_orders_total{result=\"failed\"} 0.0")
+                    .containsPattern("tlsfront_acme_next_renewal_timestamp_seconds\\{host=\"http.acme.test\"} \\d")
+                    .containsPattern("tlsfront_certificate_expiry_timestamp_seconds\\{file=\"[^\"]+http.acme.test.pem\","
+                            + "names=\"http.acme.test\"}");
         }
     }
 

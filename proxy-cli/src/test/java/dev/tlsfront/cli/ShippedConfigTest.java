@@ -66,7 +66,30 @@ class ShippedConfigTest {
                 .parse(moved.toString(), file.getFileName().toString(), root);
 
         assertThat(config.hosts()).isNotEmpty();
-        assertThat(config.https().certificates()).isNotEmpty();
+        assertThat(!config.https().certificates().isEmpty() || config.https().acme().isPresent()).isTrue();
+    }
+
+    /** The image's ACME config: storage on the image's volume, the email and directory from the environment. */
+    @Test
+    void dockerAcmeConfigKeepsItsStorageOnTheVolume() throws Exception {
+        Path docker = Path.of("..", "docker");
+        var env = Map.of("TLSFRONT_HOST", "example.test", "TLSFRONT_ACME_EMAIL", "ops@example.test",
+                "TLSFRONT_ACME_DIRECTORY", "https://acme-staging-v02.api.letsencrypt.org/directory");
+        String text = Files.readString(docker.resolve("tlsfront-acme.yaml"))
+                .replace("/var/lib/tlsfront/acme", root.resolve("var/lib/tlsfront/acme").toString());
+        ProxyConfig config = new ConfigLoader(env).parse(text, "tlsfront-acme.yaml", root);
+        var acme = config.https().acme().orElseThrow();
+
+        assertThat(config.hosts()).containsExactly("example.test");
+        assertThat(acme.email()).isEqualTo("ops@example.test");
+        assertThat(acme.directory()).hasToString("https://acme-staging-v02.api.letsencrypt.org/directory");
+        assertThat(Files.readString(docker.resolve("tlsfront-acme.yaml"))).contains("storage: /var/lib/tlsfront/acme");
+        assertThat(Files.readString(docker.resolve("Dockerfile"))).contains("chown tlsfront:tlsfront /var/lib/tlsfront");
+        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(docker.resolve("compose.yaml").toFile());
+        List<String> mounts = new ArrayList<>();
+        compose.path("services").path("tlsfront-acme").path("volumes").forEach(v -> mounts.add(v.asText()));
+        assertThat(mounts).containsExactly("./tlsfront-acme.yaml:/etc/tlsfront/tlsfront.yaml:ro",
+                "tlsfront-acme:/var/lib/tlsfront");
     }
 
     /** The image's config: what the Dockerfile's HEALTHCHECK, EXPOSE and STOPSIGNAL rely on. */
