@@ -269,6 +269,30 @@ class AcmeTest {
         }
     }
 
+    @Test
+    void aHostAddedByAReloadGetsItsCertificateWithoutARestart() throws Exception {
+        try (Ca ca = Ca.start(dir.resolve("ca-reload"), Duration.ofDays(90))) {
+            String before = config("first.acme.test", "http-01", dir.resolve("store-reload"), ca);
+            Path file = Files.writeString(dir.resolve("reload.yaml"), before);
+            ConfigLoader loader = new ConfigLoader(Map.of());
+            try (Site site = Site.start(loader.load(file), () -> loader.load(file), Clock.systemUTC())) {
+                ca.http().target(site.server().httpAddress().getPort());
+                ca.tls().target(site.server().httpsAddress().getPort());
+                awaitCertificate(site, "first.acme.test", null, Duration.ofSeconds(60));
+
+                Files.writeString(file, before.replace("hosts: [first.acme.test]", "hosts: [first.acme.test, second.acme.test]"));
+                assertThat(site.reloader().reload()).isTrue();
+                awaitCertificate(site, "second.acme.test", null, Duration.ofSeconds(60));
+
+                Path root = rootFile(ca, "reload");
+                int port = site.server().httpsAddress().getPort();
+                assertThat(curl(root, "second.acme.test", port, "/echo").output()).isEqualTo("200 0");
+                assertThat(curl(root, "first.acme.test", port, "/echo").output()).isEqualTo("200 0");
+                assertThat(ca.pebble().issued()).isEqualTo(2);
+            }
+        }
+    }
+
     /** The same config, with the CA process stopped: its directory URL (and so its storage folder) unchanged. */
     private static Site startWithDirectoryDown(String yaml) throws Exception {
         ConfigLoader loader = new ConfigLoader(Map.of());

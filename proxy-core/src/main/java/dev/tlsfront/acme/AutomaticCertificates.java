@@ -72,8 +72,8 @@ public final class AutomaticCertificates implements ManagedCertificates, AutoClo
     private volatile Set<String> hosts;
     // ACME thread only:
     private final Map<String, ScheduledFuture<?>> scheduled = new HashMap<>();
-    private final Map<String, Instant> renewAt = new HashMap<>();
-    private final Map<String, Instant> windowAskedAt = new HashMap<>();
+    /** The renewal time chosen for each host's current certificate, and when the CA was last asked. */
+    private final Map<String, Planned> renewAt = new HashMap<>();
     private final Set<String> waitingForLock = new java.util.HashSet<>();
     private Listener listener;
 
@@ -337,17 +337,19 @@ public final class AutomaticCertificates implements ManagedCertificates, AutoClo
         schedule(host, Duration.between(now, next));
     }
 
+    private record Planned(X509Certificate certificate, Instant at, Instant asked) {}
+
+    /** When to renew the host's current certificate: chosen once, and again when the CA's window may have moved. */
     private Instant renewalTime(String host, KeyMaterial material, Instant now) {
         X509Certificate leaf = material.leaf();
-        Instant asked = windowAskedAt.get(host);
-        if (renewAt.containsKey(host) && asked != null && asked.plus(RENEWAL_INFO_REFRESH).isAfter(now)) {
-            return renewAt.get(host);
+        Planned planned = renewAt.get(host);
+        if (planned != null && planned.certificate().equals(leaf) && planned.asked().plus(RENEWAL_INFO_REFRESH).isAfter(now)) {
+            return planned.at();
         }
         Optional<RenewalTime.Window> window = ca.renewalWindow(leaf);
-        windowAskedAt.put(host, now);
-        Instant at = RenewalTime.choose(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), window, now,
-                random);
-        renewAt.put(host, at);
+        Instant at = planned != null && planned.certificate().equals(leaf) && window.isEmpty() ? planned.at()
+                : RenewalTime.choose(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), window, now, random);
+        renewAt.put(host, new Planned(leaf, at, now));
         return at;
     }
 
