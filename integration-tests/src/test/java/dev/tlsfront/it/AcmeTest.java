@@ -193,6 +193,18 @@ class AcmeTest {
                     .containsExactly("http.acme.test");
             assertThat(ca.pebble().issued()).isEqualTo(1);
             assertThat(ca.pebble().log()).contains("Attempting to validate w/ HTTP").doesNotContain("TLS-ALPN-01");
+            // Port 80 answers only tokens of orders in progress: none now.
+            assertThat(Command.run("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10",
+                    "http://127.0.0.1:" + site.server().httpAddress().getPort() + "/.well-known/acme-challenge/abc123")
+                    .output()).isEqualTo("404");
+            // Keys readable by their owner only, folders closed to others.
+            Path folder = Files.list(dir.resolve("store-http")).findFirst().orElseThrow();
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)))
+                    .isEqualTo("rwx------");
+            for (String file : List.of("account.pem", "http.acme.test.pem", "http.acme.test.state")) {
+                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(folder.resolve(file)))).as(file).isEqualTo("rw-------");
+            }
             String metrics = Command.run("curl", "-sS", "--max-time", "10", "http://127.0.0.1:"
                     + site.server().adminAddress().orElseThrow().getPort() + "/metrics").output();
             assertThat(metrics).contains("tlsfront_acme_orders_total{result=\"issued\"} 1.0")
