@@ -20,7 +20,7 @@ class AdminListenerTest {
     Path dir;
 
     private RunningProxy proxyInFrontOf(String backendUrl) throws Exception {
-        TestCertificate certificate = TestCertificate.create(dir, "localhost");
+        TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
         return RunningProxy.start(RunningProxy.yaml(certificate, backendUrl, "admin: { listen: \"127.0.0.1:0\" }\n"), dir);
     }
 
@@ -79,7 +79,7 @@ class AdminListenerTest {
     @Test
     void noAdminListenerUnlessConfigured() throws Exception {
         try (TestBackend backend = new TestBackend(); RunningProxy proxy = RunningProxy.start(RunningProxy.yaml(
-                TestCertificate.create(dir, "localhost"), backend.url(), ""), dir)) {
+                TestCertificate.create(dir, "localhost", "127.0.0.1"), backend.url(), ""), dir)) {
             assertThat(proxy.server.adminAddress()).isEmpty();
         }
     }
@@ -126,7 +126,7 @@ class AdminListenerTest {
             assertThat(metrics).containsPattern(
                     "tlsfront_tls_handshakes_total\\{cipher=\"TLS_ECDHE_ECDSA_WITH_\\w+\",protocol=\"TLSv1.2\"} 1.0");
             assertThat(sample(metrics, "tlsfront_open_connections{listener=\"https\"}")).isEqualTo(0);
-            assertThat(metrics).containsPattern("tlsfront_certificate_expiry_timestamp_seconds\\{file=\"[^\"]+\",names=\"localhost\"} \\d\\.\\d+E9");
+            assertThat(metrics).containsPattern("tlsfront_certificate_expiry_timestamp_seconds\\{file=\"[^\"]+\",names=\"localhost,127.0.0.1\"} \\d\\.\\d+E9");
             assertThat(metrics).contains("jvm_memory_used_bytes");
 
             // A failed handshake, and the backend failures by reason.

@@ -33,7 +33,7 @@ class ConnectionLimitsTest {
 
     @Test
     void slowlorisConnectionsAreClosedAtTheHeaderDeadlineWhileOthersAreServed() throws Exception {
-        TestCertificate certificate = TestCertificate.create(dir, "localhost");
+        TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
         int slowCount = 1000;
         try (TestBackend backend = new TestBackend();
                 RunningProxy proxy = RunningProxy.start(RunningProxy.yaml(certificate, backend.url(),
@@ -127,7 +127,7 @@ class ConnectionLimitsTest {
 
     @Test
     void aBodyThatStopsComingIsCutOffAtTheBodyTimeout() throws Exception {
-        TestCertificate certificate = TestCertificate.create(dir, "localhost");
+        TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
         try (TestBackend backend = new TestBackend();
                 RunningProxy proxy = RunningProxy.start(RunningProxy.yaml(certificate, backend.url(),
                         "limits: { body_timeout: 1s }\n"), dir)) {
@@ -151,7 +151,7 @@ class ConnectionLimitsTest {
 
     @Test
     void idleKeepAliveConnectionIsClosedAtTheKeepAliveTimeout() throws Exception {
-        TestCertificate certificate = TestCertificate.create(dir, "localhost");
+        TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
         try (TestBackend backend = new TestBackend();
                 RunningProxy proxy = RunningProxy.start(RunningProxy.yaml(certificate, backend.url(),
                         "limits: { keepalive_timeout: 1s }\n"), dir);
@@ -170,7 +170,7 @@ class ConnectionLimitsTest {
 
     @Test
     void connectionsBeyondTheLimitAreClosedAndTheOthersKeepWorking() throws Exception {
-        TestCertificate certificate = TestCertificate.create(dir, "localhost");
+        TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
         try (TestBackend backend = new TestBackend();
                 RunningProxy proxy = RunningProxy.start(RunningProxy.yaml(certificate, backend.url(),
                         "limits: { max_connections: 3 }\n"), dir)) {

@@ -100,7 +100,7 @@ class DaemonTest {
 
     @Test
     void sighupReloadsTheConfigFile() throws Exception {
-        TestCertificate certificate = TestCertificate.create(state, "localhost");
+        TestCertificate certificate = TestCertificate.create(state, "localhost", "127.0.0.1");
         Path config = state.resolve("tlsfront.yaml");
         String yaml = RunningProxy.yaml(certificate, "http://127.0.0.1:9", "");
         Files.writeString(config, yaml);
@@ -140,7 +140,7 @@ class DaemonTest {
 
     @Test
     void jsonAccessLogGoesToItsFileAndSighupReopensItAfterRotation() throws Exception {
-        TestCertificate certificate = TestCertificate.create(state, "localhost");
+        TestCertificate certificate = TestCertificate.create(state, "localhost", "127.0.0.1");
         Path config = state.resolve("tlsfront.yaml");
         Path log = state.resolve("access.log");
         try (TestBackend backend = new TestBackend()) {

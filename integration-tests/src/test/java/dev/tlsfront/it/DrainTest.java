@@ -24,7 +24,7 @@ class DrainTest {
     @Test
     void allInFlightRequestsCompleteWhenTheProxyDrains() throws Exception {
         int count = 200;
-        TestCertificate certificate = TestCertificate.create(dir, "localhost");
+        TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
         try (TestBackend backend = new TestBackend()) {
             RunningProxy proxy = RunningProxy.start(RunningProxy.yaml(certificate, backend.url(), ""), dir);
             HttpClient client = RunningProxy.client(certificate);

@@ -31,7 +31,7 @@ class Http2Test {
     private TestCertificate certificate;
 
     private RunningProxy proxy(String backendUrl, String extra) throws Exception {
-        certificate = TestCertificate.create(dir, "localhost");
+        certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
         return RunningProxy.start(RunningProxy.yaml(certificate, backendUrl, extra), dir);
     }
 

@@ -82,7 +82,7 @@ class HttpsPoliciesTest {
     @Test
     void hstsIsOnTheProxysOwnErrors() throws Exception {
         try (RunningProxy noBackend = RunningProxy.start(RunningProxy.yaml(
-                TestCertificate.create(dir.resolve("other"), "localhost"), "http://127.0.0.1:9", ""), dir)) {
+                TestCertificate.create(dir.resolve("other"), "localhost", "127.0.0.1"), "http://127.0.0.1:9", ""), dir)) {
             assertThat(curl(noBackend.https("/").toString()).output()).startsWith("HTTP/1.1 502")
                     .contains("strict-transport-security: max-age=63072000");
         }

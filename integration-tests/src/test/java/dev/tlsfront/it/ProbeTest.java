@@ -40,7 +40,7 @@ class ProbeTest {
 
     @Test
     void tlsfrontPassesEveryCheck() throws Exception {
-        TestCertificate certificate = TestCertificate.create(dir, "localhost");
+        TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
         try (TestBackend backend = new TestBackend();
                 RunningProxy proxy = RunningProxy.start(RunningProxy.yaml(certificate, backend.url(), ""), dir)) {
             String start = "https://localhost:" + proxy.httpsPort() + "/respond?status=200&h=Set-Cookie:sid=1;%20Path=/";
@@ -93,7 +93,7 @@ class ProbeTest {
 
     @Test
     void eachClassicMistakeIsAFailWithItsEvidence() throws Exception {
-        TestCertificate certificate = TestCertificate.create(dir, "localhost");
+        TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
         AtomicInteger httpsPort = new AtomicInteger();
         ScriptedSite.Script plain = (path, request) ->
                 // HSTS over plain HTTP.

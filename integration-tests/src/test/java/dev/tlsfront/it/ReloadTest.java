@@ -56,6 +56,15 @@ class ReloadTest {
             assertThat(reloader.reload()).isFalse();
             assertThat(servedFingerprint(proxy)).isEqualTo(first.fingerprint());
 
+            // An expired certificate (a stale backup put back): refused, the old one still served.
+            var expired = dev.tlsfront.tls.SelfSignedCertificates.generate(java.util.List.of("localhost"),
+                    java.time.Instant.now().minus(java.time.Duration.ofDays(400)));
+            Files.writeString(cert, expired.certificatePem());
+            Files.writeString(key, expired.privateKeyPem());
+            assertThat(reloader.reload()).isFalse();
+            assertThat(servedFingerprint(proxy)).isEqualTo(first.fingerprint());
+            Files.copy(second.key(), key, StandardCopyOption.REPLACE_EXISTING);
+
             // A good renewal, written the way certbot does (new files, then the names moved over).
             Path newCert = dir.resolve("new-cert.pem");
             Files.copy(second.cert(), newCert);
@@ -67,7 +76,7 @@ class ReloadTest {
 
     @Test
     void reloadAppliesNewPoliciesToNewConnections() throws Exception {
-        TestCertificate certificate = TestCertificate.create(dir, "localhost");
+        TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
         Path config = dir.resolve("tlsfront.yaml");
         String yaml = RunningProxy.yaml(certificate, "http://127.0.0.1:9", "");
         Files.writeString(config, yaml);

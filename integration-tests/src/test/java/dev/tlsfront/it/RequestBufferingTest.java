@@ -33,7 +33,7 @@ class RequestBufferingTest {
     @BeforeAll
     static void start() throws Exception {
         backend = new TestBackend();
-        certificate = TestCertificate.create(dir, "localhost");
+        certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
         proxy = RunningProxy.start(RunningProxy.yaml(certificate, backend.url(), """
                 limits: { max_body_size: 3MiB }
                 """).replace("backend: {", "backend: { request_buffer_memory: 64KiB,"), dir);

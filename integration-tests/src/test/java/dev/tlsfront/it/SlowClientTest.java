@@ -32,7 +32,7 @@ class SlowClientTest {
 
     @Test
     void stalledClientStallsTheBackendInsteadOfFillingTheProxy() throws Exception {
-        TestCertificate certificate = TestCertificate.create(dir, "localhost");
+        TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
         try (TestBackend backend = new TestBackend();
                 RunningProxy proxy = RunningProxy.start(RunningProxy.yaml(certificate, backend.url(), ""), dir);
                 SSLSocket socket = (SSLSocket) certificate.trustingContext().getSocketFactory()

@@ -91,7 +91,7 @@ class WebSocketTest {
     }
 
     private RunningProxy proxy(String backendUrl, String extra) throws Exception {
-        TestCertificate certificate = TestCertificate.create(dir, "localhost");
+        TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
         return RunningProxy.start(RunningProxy.yaml(certificate, backendUrl, extra), dir);
     }
 
@@ -104,7 +104,7 @@ class WebSocketTest {
 
     @Test
     void messagesBothWaysIncludingALargeOneThenTheCloseHandshake() throws Exception {
-        TestCertificate certificate = TestCertificate.create(dir, "localhost");
+        TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
         try (WebSocketBackend backend = new WebSocketBackend();
                 RunningProxy proxy = RunningProxy.start(RunningProxy.yaml(certificate, backend.url(), ""), dir)) {
             Collector collector = new Collector(true);
@@ -126,7 +126,7 @@ class WebSocketTest {
 
     @Test
     void theAppSeesTheUpgradeWithForwardingHeadersAndTheAccessLogHasA101() throws Exception {
-        TestCertificate certificate = TestCertificate.create(dir, "localhost");
+        TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
         try (WebSocketBackend backend = new WebSocketBackend();
                 RunningProxy proxy = RunningProxy.start(RunningProxy.yaml(certificate, backend.url(),
                         "admin: { listen: \"127.0.0.1:0\" }\n"), dir)) {
@@ -149,7 +149,7 @@ class WebSocketTest {
 
     @Test
     void anUpgradeTheAppRefusesIsAnOrdinaryResponse() throws Exception {
-        TestCertificate certificate = TestCertificate.create(dir, "localhost");
+        TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
         try (WebSocketBackend backend = new WebSocketBackend();
                 RunningProxy proxy = RunningProxy.start(RunningProxy.yaml(certificate, backend.url(), ""), dir)) {
             assertThatThrownBy(() -> open(proxy, certificate, "/not-a-socket", new Collector(true)))
@@ -180,7 +180,7 @@ class WebSocketTest {
 
     @Test
     void aClientThatStopsReadingHoldsBackTheApp() throws Exception {
-        TestCertificate certificate = TestCertificate.create(dir, "localhost");
+        TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
         try (WebSocketBackend backend = new WebSocketBackend();
                 RunningProxy proxy = RunningProxy.start(RunningProxy.yaml(certificate, backend.url(), ""), dir)) {
             Collector collector = new Collector(false);  // takes one message, then asks for no more
@@ -202,7 +202,7 @@ class WebSocketTest {
 
     @Test
     void anIdleWebSocketIsClosedAfterTheIdleTimeout() throws Exception {
-        TestCertificate certificate = TestCertificate.create(dir, "localhost");
+        TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
         try (WebSocketBackend backend = new WebSocketBackend();
                 RunningProxy proxy = RunningProxy.start(RunningProxy.yaml(certificate, backend.url(),
                         "limits: { websocket_idle_timeout: 1s }\n"), dir)) {

@@ -7,6 +7,7 @@ import dev.tlsfront.config.HttpsListenerConfig.TlsConfig;
 import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.http.HstsRamp;
 import dev.tlsfront.server.HstsRampProgress;
+import dev.tlsfront.tls.ManagedCertificates;
 import dev.tlsfront.tls.SelfSignedCertificates;
 import dev.tlsfront.tls.ServerTls;
 import java.io.IOException;
@@ -29,8 +30,6 @@ import picocli.CommandLine.Spec;
             "Print the effective settings and each certificate's names and expiry; exit 0, or 78 on any problem."},
         footer = {"", ExitCodes.HELP})
 final class CheckCommand implements Callable<Integer> {
-
-    static final Duration EXPIRY_WARNING = Duration.ofDays(14);
 
     @Mixin
     ConfigOption config;
@@ -102,22 +101,15 @@ final class CheckCommand implements Callable<Integer> {
             return ExitCodes.CONFIG;
         }
         try {
-            served = ServerTls.load(loaded.https(), loaded.hosts(), clock);
+            served = ServerTls.load(loaded, clock, ManagedCertificates.NONE);
         } catch (IOException e) {
-            err.println(config.describe() + ": https.certificates: " + e.getMessage());
+            err.println(e.getMessage());
             return ExitCodes.CONFIG;
         }
-        Instant now = clock.instant();
         for (var certificate : served.certificates()) {
             out.println("certificate: " + certificate.info() + " from " + certificate.file());
-            Instant expiry = certificate.info().notAfter();
-            if (expiry.isBefore(now)) {
-                err.println("warning: " + certificate.file() + " expired on " + expiry);
-            } else if (expiry.isBefore(now.plus(EXPIRY_WARNING))) {
-                err.println("warning: " + certificate.file() + " expires in "
-                        + Duration.between(now, expiry).toDays() + " days, on " + expiry);
-            }
         }
+        served.warnings().forEach(err::println);
         loaded.https().acme().ifPresent(acme -> reportAcme(out, acme, managed, loaded.hosts()));
         if (loaded.policy().hsts().ramp().isPresent()) {
             try {

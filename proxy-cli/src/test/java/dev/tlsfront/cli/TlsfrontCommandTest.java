@@ -60,7 +60,18 @@ class TlsfrontCommandTest {
         Path config = templateWithTestCertificate(Instant.now().minus(Duration.ofDays(360)));
 
         assertThat(run("check", "-c", config.toString())).isZero();
-        assertThat(err.toString()).containsPattern("warning: .*fullchain.pem expires in [45] days");
+        assertThat(err.toString()).containsPattern("warning: " + java.util.regex.Pattern.quote(config.toString())
+                + ":\\d+:\\d+: https.certificates\\[0\\]: '.*fullchain.pem' expires in [45] days");
+    }
+
+    @Test
+    void checkRefusesAnExpiredCertificateAtItsEntryWithExit78() throws Exception {
+        Path config = templateWithTestCertificate(Instant.now().minus(Duration.ofDays(400)));
+
+        assertThat(run("check", "-c", config.toString())).isEqualTo(78);
+        assertThat(err.toString()).containsPattern(java.util.regex.Pattern.quote(config.toString())
+                + ":\\d+:\\d+: https.certificates\\[0\\]: '.*fullchain.pem' expired on 20\\d\\d-.* \\(expected: a current"
+                + " certificate: renew it\\)");
     }
 
     @Test
@@ -79,7 +90,7 @@ class TlsfrontCommandTest {
         Files.writeString(dir.resolve("example.com/privkey.pem"), other.privateKeyPem());
 
         assertThat(run("check", "-c", config.toString())).isEqualTo(78);
-        assertThat(err.toString()).contains("the private key does not belong to the certificate");
+        assertThat(err.toString()).contains("does not belong to the certificate");
     }
 
     @Test

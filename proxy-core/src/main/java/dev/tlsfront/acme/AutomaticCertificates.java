@@ -113,7 +113,7 @@ public final class AutomaticCertificates implements ManagedCertificates, AutoClo
         List<String> hosts = dev.tlsfront.tls.ServerTls.uncovered(config.https(), config.hosts());
         for (String host : hosts) {
             if (host.indexOf(':') >= 0 || host.matches("[0-9.]+")) {
-                throw new IOException(config.positionOf(host) + ": hosts: '" + host + "' is an IP address, which ACME's"
+                throw new IOException(config.at(host) + "hosts: '" + host + "' is an IP address, which ACME's"
                         + " http-01 and tls-alpn-01 challenges cannot validate (expected: a DNS name, or a certificate in"
                         + " https.certificates that covers it)");
             }

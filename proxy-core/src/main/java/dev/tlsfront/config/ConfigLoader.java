@@ -320,7 +320,7 @@ public final class ConfigLoader {
             if (certFile.isEmpty() || keyFile.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new CertificateConfig(certFile.get(), keyFile.get(), passwordFile, password));
+            return Optional.of(new CertificateConfig(certFile.get(), keyFile.get(), passwordFile, password, cert.where()));
         }
 
         private Optional<Path> file(Section section, String key, String expected) {

@@ -42,17 +42,21 @@ public record HttpsListenerConfig(
      * @param key the private key: PKCS#8, PKCS#1 or SEC1, optionally encrypted PKCS#8
      * @param keyPasswordFile a file holding the key's passphrase (first line)
      * @param keyPassword the key's passphrase, taken from the environment variable the config names
+     * @param where the entry's place in the config, {@code FILE:LINE:COLUMN: https.certificates[N]},
+     *     which every message about this certificate starts with
      */
-    public record CertificateConfig(Path cert, Path key, Optional<Path> keyPasswordFile, Optional<String> keyPassword) {
+    public record CertificateConfig(Path cert, Path key, Optional<Path> keyPasswordFile, Optional<String> keyPassword,
+            String where) {
         public CertificateConfig {
             Objects.requireNonNull(cert, "cert");
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(keyPasswordFile, "keyPasswordFile");
             Objects.requireNonNull(keyPassword, "keyPassword");
+            Objects.requireNonNull(where, "where");
         }
 
         public static CertificateConfig of(Path cert, Path key) {
-            return new CertificateConfig(cert, key, Optional.empty(), Optional.empty());
+            return new CertificateConfig(cert, key, Optional.empty(), Optional.empty(), "https.certificates");
         }
 
         @Override

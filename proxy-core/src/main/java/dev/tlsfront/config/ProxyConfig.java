@@ -44,9 +44,10 @@ public record ProxyConfig(List<String> hosts, HttpListenerConfig http, HttpsList
         hostPositions = Map.copyOf(hostPositions);
     }
 
-    /** Where {@code host} was written, {@code FILE:LINE:COLUMN}, or the word hosts when unknown. */
-    public String positionOf(String host) {
-        return hostPositions.getOrDefault(host, "hosts");
+    /** Where {@code host} was written, as a message prefix {@code "FILE:LINE:COLUMN: "}, or "" when unknown. */
+    public String at(String host) {
+        String position = hostPositions.get(host);
+        return position == null ? "" : position + ": ";
     }
 
     /** The first host: where redirects go when the request's Host is not one of {@link #hosts()}. */

@@ -175,6 +175,11 @@ final class Section {
         return List.copyOf(node.entries().keySet());
     }
 
+    /** Where this mapping was written and its key path: {@code FILE:LINE:COLUMN: https.certificates[0]}. */
+    String where() {
+        return node.position() + ": " + path;
+    }
+
     /** Where {@code key}'s value was written, or this section's position when it is absent. */
     Position positionOf(String key) {
         Entry entry = node.entries().get(key);

@@ -53,7 +53,7 @@ public final class Reloader {
     public synchronized void installManagedCertificates() {
         ProxyConfig config = server.config();
         try {
-            server.replaceTls(ServerTls.load(config.https(), config.hosts(), clock, managed()));
+            server.replaceTls(ServerTls.load(config, clock, managed()));
         } catch (IOException | RuntimeException e) {
             log.error("a new certificate could not be installed, still serving the previous ones: {}", e.getMessage());
         }
@@ -72,11 +72,14 @@ public final class Reloader {
             if (acme.isPresent() && next.https().acme().isPresent()) {
                 acme.get().hosts(AutomaticCertificates.managedHosts(next));
             }
-            tls = ServerTls.load(next.https(), next.hosts(), clock, managed());
+            tls = ServerTls.load(next, clock, managed());
         } catch (ConfigException | IOException | RuntimeException e) {
-            log.error("reload failed, still serving the previous config and certificates: {}", e.getMessage());
+            for (String line : String.valueOf(e.getMessage()).split("\\R")) {
+                log.error("reload failed, still serving the previous config and certificates: {}", line);
+            }
             return false;
         }
+        tls.warnings().forEach(log::warn);
         List<String> needRestart = server.reload(next, tls);
         watched = CertificateFiles.of(next.https());
         for (var certificate : tls.certificates()) {

@@ -16,6 +16,8 @@ import java.util.Optional;
  */
 public final class Site implements AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Site.class);
+
     /** The config names something that cannot be used (a certificate, a key, an ACME host or storage). */
     public static final class ConfigProblem extends IOException {
         ConfigProblem(String message, Throwable cause) {
@@ -28,7 +30,7 @@ public final class Site implements AutoCloseable {
     private final Optional<AutomaticCertificates> acme;
     private final Optional<HstsRampProgress> ramp;
     private final Clock clock;
-    private final java.util.concurrent.ScheduledExecutorService rampTimer;
+    private final java.util.concurrent.ScheduledExecutorService timers;
     static final int RAMP_LOOK_SECONDS = 60;
 
     private Site(ProxyServer server, Reloader reloader, Optional<AutomaticCertificates> acme,
@@ -38,8 +40,8 @@ public final class Site implements AutoCloseable {
         this.acme = acme;
         this.ramp = ramp;
         this.clock = clock;
-        this.rampTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "hsts-ramp");
+        this.timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "site-timers");
             thread.setDaemon(true);
             return thread;
         });
@@ -60,12 +62,12 @@ public final class Site implements AutoCloseable {
         }
         ServerTls tls;
         try {
-            tls = ServerTls.load(config.https(), config.hosts(), clock,
-                    acme.<ManagedCertificates>map(a -> a).orElse(ManagedCertificates.NONE));
+            tls = ServerTls.load(config, clock, acme.<ManagedCertificates>map(a -> a).orElse(ManagedCertificates.NONE));
         } catch (IOException e) {
             acme.ifPresent(AutomaticCertificates::close);
-            throw new ConfigProblem("https.certificates: " + e.getMessage(), e);
+            throw new ConfigProblem(e.getMessage(), e);
         }
+        tls.warnings().forEach(log::warn);
         Optional<HstsRampProgress> ramp;
         try {
             ramp = config.policy().hsts().ramp().isPresent()
@@ -96,9 +98,22 @@ public final class Site implements AutoCloseable {
             }
         }));
         Site site = new Site(server, reloader, acme, ramp, clock);
-        ramp.ifPresent(r -> site.rampTimer.scheduleWithFixedDelay(site::advanceHstsRamp, 0, RAMP_LOOK_SECONDS,
+        ramp.ifPresent(r -> site.timers.scheduleWithFixedDelay(site::advanceHstsRamp, 0, RAMP_LOOK_SECONDS,
                 java.util.concurrent.TimeUnit.SECONDS));
+        site.timers.scheduleAtFixedRate(site::warnOfExpiry, 1, 1, java.util.concurrent.TimeUnit.DAYS);
         return site;
+    }
+
+    /** Once a day: a WARN for each served certificate that expires within 14 days (next to the expiry gauge). */
+    void warnOfExpiry() {
+        java.time.Instant now = clock.instant();
+        for (var certificate : server.tls().certificates()) {
+            java.time.Instant expiry = certificate.info().notAfter();
+            if (now.plus(dev.tlsfront.tls.CertificateChecks.EXPIRY_WARNING).isAfter(expiry)) {
+                log.warn("certificate {} from {} expires in {} days, on {}", String.join(", ", certificate.info().names()),
+                        certificate.file(), java.time.Duration.between(now, expiry).toDays(), expiry);
+            }
+        }
     }
 
     /**
@@ -131,7 +146,7 @@ public final class Site implements AutoCloseable {
     /** Stops ordering, then drains the listeners (see {@link ProxyServer#drain}). */
     public boolean drain(Duration deadline) {
         acme.ifPresent(AutomaticCertificates::close);
-        rampTimer.shutdownNow();
+        timers.shutdownNow();
         return server.drain(deadline);
     }
 

@@ -61,9 +61,11 @@ public final class ServerTls {
     private final ManagedCertificates managed;
     private final Set<String> waiting;
     private final long handshakeTimeoutMillis;
+    private final List<String> warnings;
 
     private ServerTls(List<LoadedCertificate> certificates, SslContext fallback, List<String> hosts,
-            ManagedCertificates managed, long handshakeTimeoutMillis) {
+            ManagedCertificates managed, long handshakeTimeoutMillis, List<String> warnings) {
+        this.warnings = List.copyOf(warnings);
         this.certificates = List.copyOf(certificates);
         Map<String, SslContext> exact = new HashMap<>();
         Map<String, SslContext> wildcard = new HashMap<>();
@@ -103,9 +105,38 @@ public final class ServerTls {
      */
     public static ServerTls load(HttpsListenerConfig config, List<String> hosts, Clock clock,
             ManagedCertificates managed) throws IOException {
+        return load(config, hosts, host -> "", clock, managed);
+    }
+
+    /**
+     * As {@link #load(HttpsListenerConfig, List, Clock, ManagedCertificates)}, with where each host was
+     * written ({@code "FILE:LINE:COLUMN: "}) to start the messages of {@link CertificateChecks}.
+     *
+     * @throws IOException with every error found (one per line) when any certificate cannot be served
+     */
+    public static ServerTls load(HttpsListenerConfig config, List<String> hosts,
+            java.util.function.Function<String, String> hostPosition, Clock clock, ManagedCertificates managed)
+            throws IOException {
         List<LoadedCertificate> loaded = new ArrayList<>();
+        List<CertificateChecks.Entry> entries = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
         for (CertificateConfig source : fileSources(config, hosts, clock)) {
-            loaded.add(loadOne(source, config.tls()));
+            try {
+                KeyMaterial material = readOne(source);
+                entries.add(new CertificateChecks.Entry(source.where(), source.cert(), material.chain()));
+                loaded.add(fromMaterial(material, config.tls()));
+            } catch (IOException e) {
+                errors.add(source.where() + ": " + e.getMessage());
+            }
+        }
+        List<CertificateChecks.Finding> findings = new ArrayList<>();
+        if (errors.isEmpty()) {
+            findings.addAll(CertificateChecks.of(entries, hosts, hostPosition,
+                    config.acme().isPresent() || config.selfSignedDir().isPresent(), clock.instant()));
+        }
+        findings.stream().filter(CertificateChecks.Finding::error).forEach(f -> errors.add(f.message()));
+        if (!errors.isEmpty()) {
+            throw new IOException(String.join(System.lineSeparator(), errors));
         }
         SslContext fallback = loaded.isEmpty() ? null : loaded.get(0).context();
         Map<String, KeyMaterial> issued = managed.issued();
@@ -117,7 +148,19 @@ public final class ServerTls {
                 fallback = fallback != null ? fallback : certificate.context();
             }
         }
-        return new ServerTls(loaded, fallback, hosts, managed, config.tls().handshakeTimeout().toMillis());
+        return new ServerTls(loaded, fallback, hosts, managed, config.tls().handshakeTimeout().toMillis(),
+                findings.stream().filter(f -> !f.error()).map(CertificateChecks.Finding::toString).toList());
+    }
+
+    /** The listener's certificates for {@code config}, messages placed at the config's positions. */
+    public static ServerTls load(dev.tlsfront.config.ProxyConfig config, Clock clock, ManagedCertificates managed)
+            throws IOException {
+        return load(config.https(), config.hosts(), config::at, clock, managed);
+    }
+
+    /** What the certificate checks warn of (a missing intermediate, a close expiry, no host named). */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** The certificate files the config names, or the self-signed pair (made now if need be). */
@@ -143,9 +186,13 @@ public final class ServerTls {
         return hosts.stream().filter(host -> files.stream().noneMatch(info -> info.covers(host))).toList();
     }
 
-    private static LoadedCertificate loadOne(CertificateConfig source, HttpsListenerConfig.TlsConfig tls)
-            throws IOException {
+    /** The key and chain of one entry; the key must belong to the chain's first certificate. */
+    private static KeyMaterial readOne(CertificateConfig source) throws IOException {
         List<X509Certificate> chain = PemFiles.readCertificates(source.cert());
+        if (chain.isEmpty()) {
+            throw new IOException("'" + source.cert() + "' holds no certificate (expected: a PEM certificate chain,"
+                    + " leaf first)");
+        }
         Optional<char[]> password = source.keyPassword().map(String::toCharArray);
         if (source.keyPasswordFile().isPresent()) {
             String text = Files.readString(source.keyPasswordFile().get(), StandardCharsets.UTF_8);
@@ -153,10 +200,17 @@ public final class ServerTls {
         }
         PrivateKey key = PemFiles.readPrivateKey(source.key(), password);
         if (!matches(key, chain.get(0))) {
-            throw new IOException(source.key() + ": the private key does not belong to the certificate in "
-                    + source.cert() + " (expected: the key the certificate was issued for)");
+            for (int i = 1; i < chain.size(); i++) {
+                if (matches(key, chain.get(i))) {
+                    throw new IOException("the leaf certificate is not first in '" + source.cert() + "': the key in '"
+                            + source.key() + "' belongs to certificate " + (i + 1) + " of " + chain.size()
+                            + " (expected: the leaf first, then its intermediates)");
+                }
+            }
+            throw new IOException("the private key in '" + source.key() + "' does not belong to the certificate in '"
+                    + source.cert() + "' (expected: the key the certificate was issued for)");
         }
-        return fromMaterial(new KeyMaterial(key, chain, source.cert()), tls);
+        return new KeyMaterial(key, chain, source.cert());
     }
 
     private static LoadedCertificate fromMaterial(KeyMaterial material, HttpsListenerConfig.TlsConfig tls)
