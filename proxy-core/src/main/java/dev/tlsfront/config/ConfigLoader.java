@@ -179,8 +179,9 @@ public final class ConfigLoader {
                     .map(dir::resolve);
             webroot.filter(p -> !Files.isDirectory(p)).ifPresent(p ->
                     http.problem("acme_webroot", "'" + p + "' is not a directory (expected: certbot's --webroot-path)"));
+            Optional<ProxyProtocolConfig> proxyProtocol = proxyProtocol(http);
             http.rejectUnknown();
-            return new HttpListenerConfig(listen, redirectConfig, webroot);
+            return new HttpListenerConfig(listen, redirectConfig, webroot, proxyProtocol);
         }
 
         private HttpsListenerConfig https(Section https) {
@@ -210,13 +211,45 @@ public final class ConfigLoader {
             }
             TlsConfig tls = tls(https.section("tls"));
             boolean anyHost = https.bool("any_host", false);
+            Optional<ProxyProtocolConfig> proxyProtocol = proxyProtocol(https);
             if (certificates.isEmpty() && selfSignedDir.isEmpty() && acme.isEmpty()) {
                 return null;  // a problem was recorded above, so bind() returns before using it
             }
             if (selfSignedDir.isPresent() && (!certificates.isEmpty() || acme.isPresent())) {
                 return null;
             }
-            return new HttpsListenerConfig(listen, certificates, selfSignedDir, tls, acme, anyHost);
+            return new HttpsListenerConfig(listen, certificates, selfSignedDir, tls, acme, proxyProtocol, anyHost);
+        }
+
+        /** {@code LISTENER.proxy_protocol: { trusted: [...], timeout: 5s }}; absent: off. */
+        private Optional<ProxyProtocolConfig> proxyProtocol(Section listener) {
+            if (!listener.has("proxy_protocol")) {
+                listener.section("proxy_protocol");  // marks the key as known
+                return Optional.empty();
+            }
+            Section section = listener.section("proxy_protocol");
+            List<Cidr> trusted = cidrs(section, "trusted");
+            if (trusted.isEmpty() && !section.has("trusted")) {
+                section.problem("trusted", "missing (expected: the networks of the balancers that send PROXY"
+                        + " headers, e.g. trusted: [10.0.0.0/8])");
+            }
+            var timeout = section.duration("timeout", ProxyProtocolConfig.DEFAULT_TIMEOUT);
+            section.rejectUnknown();
+            return trusted.isEmpty() ? Optional.empty() : Optional.of(new ProxyProtocolConfig(trusted, timeout));
+        }
+
+        private List<Cidr> cidrs(Section section, String key) {
+            List<Cidr> out = new ArrayList<>();
+            for (ConfigNode.Scalar entry : section.scalars(key, "IP networks such as 10.0.0.0/8")) {
+                Cidr cidr = Cidr.parse(entry.text());
+                if (cidr == null) {
+                    section.problem(entry.position(), key, "'" + entry.text()
+                            + "' (expected: an IP address or network such as 10.0.0.0/8 or 2001:db8::/32)");
+                } else {
+                    out.add(cidr);
+                }
+            }
+            return out;
         }
 
         /** {@code https.acme}; empty (with the problems recorded) when it is wrong. */
@@ -448,16 +481,7 @@ public final class ConfigLoader {
                 }
             }
 
-            List<Cidr> trusted = new ArrayList<>();
-            for (ConfigNode.Scalar entry : backend.scalars("trusted_proxies", "IP networks such as 10.0.0.0/8")) {
-                Cidr cidr = Cidr.parse(entry.text());
-                if (cidr == null) {
-                    backend.problem(entry.position(), "trusted_proxies", "'" + entry.text()
-                            + "' (expected: an IP address or network such as 10.0.0.0/8 or 2001:db8::/32)");
-                } else {
-                    trusted.add(cidr);
-                }
-            }
+            List<Cidr> trusted = cidrs(backend, "trusted_proxies");
             boolean forwarded = backend.bool("forwarded", false);
             return new PolicyConfig(new PolicyConfig.Hsts(maxAge, subdomains, preload, rampState),
                     new PolicyConfig.Cookies(httpOnly, Optional.of(sameSite).filter(v -> !v.isEmpty())),

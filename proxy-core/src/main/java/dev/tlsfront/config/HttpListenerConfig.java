@@ -11,8 +11,10 @@ import java.util.Optional;
  * @param redirect how it redirects
  * @param acmeWebroot where {@code /.well-known/acme-challenge/} files are served from (certbot
  *     {@code --webroot}), if anywhere
+ * @param proxyProtocol the PROXY protocol, when the listener is behind a balancer that speaks it
  */
-public record HttpListenerConfig(ListenAddress listen, RedirectConfig redirect, Optional<Path> acmeWebroot) {
+public record HttpListenerConfig(ListenAddress listen, RedirectConfig redirect, Optional<Path> acmeWebroot,
+        Optional<ProxyProtocolConfig> proxyProtocol) {
 
     public static final ListenAddress DEFAULT_LISTEN = new ListenAddress("0.0.0.0", 80);
 
@@ -20,6 +22,7 @@ public record HttpListenerConfig(ListenAddress listen, RedirectConfig redirect, 
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(redirect, "redirect");
         Objects.requireNonNull(acmeWebroot, "acmeWebroot");
+        Objects.requireNonNull(proxyProtocol, "proxyProtocol");
     }
 
     /**

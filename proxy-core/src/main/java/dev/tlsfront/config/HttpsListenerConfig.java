@@ -15,12 +15,13 @@ import java.util.Optional;
  *     start and kept in this directory (development only), and {@code certificates} is empty
  * @param tls protocol versions, cipher suites and timeouts
  * @param acme automatic certificates for the hosts no certificate file covers, when on
+ * @param proxyProtocol the PROXY protocol, when the listener is behind a balancer that speaks it
  * @param anyHost forward requests for any host (unsafe); by default a host that is not in {@code hosts}
  *     or not covered by the connection's certificate gets 421
  */
 public record HttpsListenerConfig(
         ListenAddress listen, List<CertificateConfig> certificates, Optional<Path> selfSignedDir, TlsConfig tls,
-        Optional<AcmeConfig> acme, boolean anyHost) {
+        Optional<AcmeConfig> acme, Optional<ProxyProtocolConfig> proxyProtocol, boolean anyHost) {
 
     public static final ListenAddress DEFAULT_LISTEN = new ListenAddress("0.0.0.0", 443);
 
@@ -30,6 +31,7 @@ public record HttpsListenerConfig(
         Objects.requireNonNull(selfSignedDir, "selfSignedDir");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(acme, "acme");
+        Objects.requireNonNull(proxyProtocol, "proxyProtocol");
         if (selfSignedDir.isPresent() ? !certificates.isEmpty() || acme.isPresent() : certificates.isEmpty() && acme.isEmpty()) {
             throw new IllegalArgumentException("expected: certificates and/or acme, or a self-signed directory alone");
         }

@@ -1,6 +1,7 @@
 package dev.tlsfront.http;
 
 import dev.tlsfront.observe.ExchangeNotes;
+import dev.tlsfront.proxyprotocol.ClientAddress;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpRequest;
@@ -29,9 +30,12 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
-            if (client == null && ctx.channel().remoteAddress() instanceof InetSocketAddress address) {
-                peer = address;
-                client = address.getAddress().getHostAddress();  // once per connection, not per request
+            if (client == null) {
+                InetSocketAddress address = ClientAddress.of(ctx.channel());
+                if (address != null && address.getAddress() != null) {
+                    peer = address;
+                    client = address.getAddress().getHostAddress();  // once per connection, not per request
+                }
             }
             if (client != null) {
                 String originating = rule.apply(request.headers(), peer.getAddress(), client);

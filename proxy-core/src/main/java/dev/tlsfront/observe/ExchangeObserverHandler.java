@@ -1,6 +1,7 @@
 package dev.tlsfront.observe;
 
 import dev.tlsfront.http.MalformedRequest;
+import dev.tlsfront.proxyprotocol.ClientAddress;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -83,7 +84,7 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
     /** On an HTTP/2 stream the connection is the parent channel. */
     private void lookUpConnection(Channel channel) {
         Channel connection = channel instanceof Http2StreamChannel ? channel.parent() : channel;
-        SocketAddress remote = connection.remoteAddress();
+        SocketAddress remote = ClientAddress.of(channel);
         client = remote instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : String.valueOf(remote);
         protocol = channel instanceof Http2StreamChannel ? "HTTP/2.0" : null;

@@ -38,6 +38,7 @@ public final class ProxyMetrics {
     private final CounterDataPoint cookiesSecured;
     private final CounterDataPoint locationsRewritten;
     private final CounterDataPoint[] acmeOrders = new CounterDataPoint[2];
+    private final Counter proxyProtocolRefused;
 
     /**
      * @param certificates the certificates now served, asked at each scrape (they change on reload)
@@ -113,6 +114,9 @@ public final class ProxyMetrics {
                     }
                 })
                 .register(registry);
+        proxyProtocolRefused = Counter.builder().name("tlsfront_proxy_protocol_refused_total")
+                .help("Connections closed by the PROXY protocol check: untrusted source, invalid header or none in time")
+                .labelNames("listener", "reason").withoutExemplars().register(registry);
         Counter orders = Counter.builder().name("tlsfront_acme_orders_total")
                 .help("ACME certificate orders, by result: issued or failed")
                 .labelNames("result").withoutExemplars().register(registry);
@@ -128,6 +132,11 @@ public final class ProxyMetrics {
                 .labelNames("host")
                 .callback(callback -> hstsMaxAges.get().forEach((host, age) -> callback.call(age.toSeconds(), host)))
                 .register(registry);
+    }
+
+    /** A connection the PROXY protocol check closed; {@code reason} is untrusted, invalid or timeout. */
+    public void proxyProtocolRefused(Listener listener, String reason) {
+        proxyProtocolRefused.labelValues(listener.label(), reason).inc();
     }
 
     /** For automatic certificates: an order ended. */

@@ -4,6 +4,7 @@ import dev.tlsfront.observe.ConnectionObserverHandler;
 import dev.tlsfront.observe.ExchangeObserverHandler;
 import dev.tlsfront.observe.Listener;
 import dev.tlsfront.observe.ProxyMetrics;
+import dev.tlsfront.proxyprotocol.ProxyProtocolHandler;
 import dev.tlsfront.config.AcmeConfig;
 import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.http.AcmeChallengeHandler;
@@ -21,6 +22,8 @@ import java.util.function.Supplier;
  * The plaintext listener's pipeline, in order; it never forwards anything:
  *
  * <ol>
+ *   <li>{@value #PROXY_PROTOCOL} (with {@code http.proxy_protocol}): only from a trusted balancer, and
+ *       only with a PROXY header, which names the client;
  *   <li>{@value #CONNECTION}: counts the connection;
  *   <li>{@value #LINGER}: a close while a request body is still arriving (a POST redirected from its
  *       head) ends the output first and discards the rest, so the client reads the redirect;
@@ -36,6 +39,7 @@ import java.util.function.Supplier;
  */
 final class HttpChannelInitializer extends ChannelInitializer<Channel> {
 
+    static final String PROXY_PROTOCOL = "proxy-protocol";
     static final String SYNTAX = "request-syntax";
     static final String CODEC = "http-codec";
     static final String CONNECTION = "connection";
@@ -63,6 +67,8 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
         }
         Generation generation = current.get();
         ProxyConfig config = generation.config();
+        config.http().proxyProtocol().ifPresent(proxy -> ch.pipeline().addLast(PROXY_PROTOCOL,
+                new ProxyProtocolHandler(proxy, why -> metrics.proxyProtocolRefused(Listener.HTTP, why.label()))));
         ch.pipeline()
                 .addLast(CONNECTION, new ConnectionObserverHandler(Listener.HTTP, metrics))
                 .addLast(LINGER, new LingeringCloseHandler())

@@ -27,6 +27,7 @@ import dev.tlsfront.observe.ConnectionObserverHandler;
 import dev.tlsfront.observe.ExchangeObserverHandler;
 import dev.tlsfront.observe.Listener;
 import dev.tlsfront.observe.ProxyMetrics;
+import dev.tlsfront.proxyprotocol.ProxyProtocolHandler;
 import dev.tlsfront.tls.ServerTls;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -54,6 +55,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every connection starts with
  * <ol>
+ *   <li>{@value #PROXY_PROTOCOL} (with {@code https.proxy_protocol}): only from a trusted balancer, and
+ *       only with a PROXY header, which names the client;
  *   <li>{@value #PLAIN_HTTP}: answers plain HTTP sent to this port with a 400 naming the https:// address;
  *   <li>{@value #TLS}: reads the ClientHello, picks the certificate by SNI, then becomes the SslHandler;
  *   <li>{@value #CONNECTION}: counts the connection and its handshake, keeps its TLS version and cipher;
@@ -111,6 +114,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
 
     private static final Logger log = LoggerFactory.getLogger(HttpsChannelInitializer.class);
 
+    static final String PROXY_PROTOCOL = "proxy-protocol";
     static final String PLAIN_HTTP = "plain-http";
     static final String TLS = "tls";
     static final String CONNECTION = "connection";
@@ -164,6 +168,8 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
             return;
         }
         Generation generation = current.get();
+        generation.config().https().proxyProtocol().ifPresent(proxy -> ch.pipeline().addLast(PROXY_PROTOCOL,
+                new ProxyProtocolHandler(proxy, why -> metrics.proxyProtocolRefused(Listener.HTTPS, why.label()))));
         ch.pipeline()
                 .addLast(PLAIN_HTTP, new PlainHttpOnTlsPortHandler(generation.redirect().siteUrl()))
                 .addLast(TLS, generation.tls().newSniHandler())
