@@ -212,13 +212,59 @@ public final class ConfigLoader {
             TlsConfig tls = tls(https.section("tls"));
             boolean anyHost = https.bool("any_host", false);
             Optional<ProxyProtocolConfig> proxyProtocol = proxyProtocol(https);
+            HttpsListenerConfig.SessionTickets tickets = sessionTickets(https);
             if (certificates.isEmpty() && selfSignedDir.isEmpty() && acme.isEmpty()) {
                 return null;  // a problem was recorded above, so bind() returns before using it
             }
             if (selfSignedDir.isPresent() && (!certificates.isEmpty() || acme.isPresent())) {
                 return null;
             }
-            return new HttpsListenerConfig(listen, certificates, selfSignedDir, tls, acme, proxyProtocol, anyHost);
+            return new HttpsListenerConfig(listen, certificates, selfSignedDir, tls, acme, proxyProtocol, tickets,
+                    anyHost);
+        }
+
+        /** {@code https.session_tickets}: absent (tlsfront's own rotating keys), {@code off}, or {@code { key_files }}. */
+        private HttpsListenerConfig.SessionTickets sessionTickets(Section https) {
+            String expected = "off, or { key_files: [FILE, ...] } of 48-byte keys (nginx's format, e.g. openssl rand 48)";
+            if (!https.has("session_tickets")) {
+                https.section("session_tickets");
+                return HttpsListenerConfig.SessionTickets.AUTOMATIC;
+            }
+            if (https.isScalar("session_tickets")) {
+                String value = https.string("session_tickets", "");
+                if (!value.equals("off") && !value.equals("false")) {
+                    https.problem("session_tickets", "'" + value + "' (expected: " + expected + ")");
+                }
+                return HttpsListenerConfig.SessionTickets.OFF;
+            }
+            Section section = https.section("session_tickets");
+            List<Path> files = new ArrayList<>();
+            for (ConfigNode.Scalar entry : section.scalars("key_files", "files of 48-byte keys")) {
+                Path file = dir.resolve(entry.text());
+                long size = -1;
+                try {
+                    size = Files.isRegularFile(file) && Files.isReadable(file) ? Files.size(file) : -1;
+                } catch (java.io.IOException e) {
+                    size = -1;
+                }
+                if (size < 0) {
+                    section.problem(entry.position(), "key_files", "'" + file + "': " + (Files.exists(file)
+                            ? "not a readable file" : "no such file") + " (expected: a file of 48 random bytes)");
+                } else if (size != 48) {
+                    section.problem(entry.position(), "key_files", "'" + file + "' holds " + size + " bytes"
+                            + (size == 80 ? " (nginx's AES-256 form, which BoringSSL's tickets do not use)" : "")
+                            + " (expected: 48 bytes: a 16-byte name, a 16-byte HMAC key and a 16-byte AES key, as"
+                            + " openssl rand 48 writes them)");
+                } else {
+                    files.add(file);
+                }
+            }
+            if (files.isEmpty() && !section.has("key_files")) {
+                section.problem("key_files", "missing (expected: " + expected + ")");
+            }
+            section.rejectUnknown();
+            return files.isEmpty() ? HttpsListenerConfig.SessionTickets.AUTOMATIC
+                    : new HttpsListenerConfig.SessionTickets(true, files);
         }
 
         /** {@code LISTENER.proxy_protocol: { trusted: [...], timeout: 5s }}; absent: off. */

@@ -16,12 +16,14 @@ import java.util.Optional;
  * @param tls protocol versions, cipher suites and timeouts
  * @param acme automatic certificates for the hosts no certificate file covers, when on
  * @param proxyProtocol the PROXY protocol, when the listener is behind a balancer that speaks it
+ * @param sessionTickets TLS session tickets: off, keys of tlsfront's own, or keys from files
  * @param anyHost forward requests for any host (unsafe); by default a host that is not in {@code hosts}
  *     or not covered by the connection's certificate gets 421
  */
 public record HttpsListenerConfig(
         ListenAddress listen, List<CertificateConfig> certificates, Optional<Path> selfSignedDir, TlsConfig tls,
-        Optional<AcmeConfig> acme, Optional<ProxyProtocolConfig> proxyProtocol, boolean anyHost) {
+        Optional<AcmeConfig> acme, Optional<ProxyProtocolConfig> proxyProtocol, SessionTickets sessionTickets,
+        boolean anyHost) {
 
     public static final ListenAddress DEFAULT_LISTEN = new ListenAddress("0.0.0.0", 443);
 
@@ -32,8 +34,29 @@ public record HttpsListenerConfig(
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(acme, "acme");
         Objects.requireNonNull(proxyProtocol, "proxyProtocol");
+        Objects.requireNonNull(sessionTickets, "sessionTickets");
         if (selfSignedDir.isPresent() ? !certificates.isEmpty() || acme.isPresent() : certificates.isEmpty() && acme.isEmpty()) {
             throw new IllegalArgumentException("expected: certificates and/or acme, or a self-signed directory alone");
+        }
+    }
+
+    /**
+     * TLS session tickets (RFC 5077, and TLS 1.3's resumption tickets).
+     *
+     * @param enabled whether tickets are issued at all
+     * @param keyFiles when not empty, the keys come from these files, nginx's 48-byte format: the first
+     *     encrypts new tickets, all decrypt (several instances share them); when empty, tlsfront makes
+     *     its own and rotates them every 12 hours
+     */
+    public record SessionTickets(boolean enabled, List<Path> keyFiles) {
+        public static final SessionTickets AUTOMATIC = new SessionTickets(true, List.of());
+        public static final SessionTickets OFF = new SessionTickets(false, List.of());
+
+        public SessionTickets {
+            keyFiles = List.copyOf(keyFiles);
+            if (!enabled && !keyFiles.isEmpty()) {
+                throw new IllegalArgumentException("key_files given with session tickets off");
+            }
         }
     }
 

@@ -43,6 +43,13 @@ final class Section {
         return entry != null && !(entry.value() instanceof Scalar s && s.isNull());
     }
 
+    /** Whether {@code key} holds a scalar (rather than a mapping or a list). */
+    boolean isScalar(String key) {
+        known.add(key);
+        Entry entry = node.entries().get(key);
+        return entry != null && entry.value() instanceof Scalar s && !s.isNull();
+    }
+
     /** The nested mapping under {@code key}; an empty one when absent. */
     Section section(String key) {
         known.add(key);

@@ -4,6 +4,7 @@ import dev.tlsfront.acme.AutomaticCertificates;
 import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.tls.ManagedCertificates;
 import dev.tlsfront.tls.ServerTls;
+import dev.tlsfront.tls.TicketKeys;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,9 +61,11 @@ public final class Site implements AutoCloseable {
         } catch (IOException e) {
             throw new ConfigProblem(e.getMessage(), e);
         }
+        TicketKeys tickets = new TicketKeys();
         ServerTls tls;
         try {
-            tls = ServerTls.load(config, clock, acme.<ManagedCertificates>map(a -> a).orElse(ManagedCertificates.NONE));
+            tls = ServerTls.load(config, clock, acme.<ManagedCertificates>map(a -> a).orElse(ManagedCertificates.NONE),
+                    tickets);
         } catch (IOException e) {
             acme.ifPresent(AutomaticCertificates::close);
             throw new ConfigProblem(e.getMessage(), e);
@@ -85,7 +88,7 @@ public final class Site implements AutoCloseable {
             acme.ifPresent(AutomaticCertificates::close);
             throw e;
         }
-        Reloader reloader = new Reloader(server, source, clock, acme);
+        Reloader reloader = new Reloader(server, source, clock, acme, tickets);
         acme.ifPresent(service -> service.start(new AutomaticCertificates.Listener() {
             @Override
             public void certificatesChanged() {
@@ -101,7 +104,19 @@ public final class Site implements AutoCloseable {
         ramp.ifPresent(r -> site.timers.scheduleWithFixedDelay(site::advanceHstsRamp, 0, RAMP_LOOK_SECONDS,
                 java.util.concurrent.TimeUnit.SECONDS));
         site.timers.scheduleAtFixedRate(site::warnOfExpiry, 1, 1, java.util.concurrent.TimeUnit.DAYS);
+        long rotation = TicketKeys.ROTATION.toMinutes();
+        site.timers.scheduleAtFixedRate(() -> site.rotateTicketKeys(tickets), rotation, rotation,
+                java.util.concurrent.TimeUnit.MINUTES);
         return site;
+    }
+
+    /** Every 12 hours: a new encrypting ticket key of tlsfront's own (with key files, those are used instead). */
+    void rotateTicketKeys(TicketKeys tickets) {
+        tickets.rotate();
+        var config = server.config().https().sessionTickets();
+        if (config.enabled() && config.keyFiles().isEmpty()) {
+            server.tls().useTicketKeys(tickets.own());
+        }
     }
 
     /** Once a day: a WARN for each served certificate that expires within 14 days (next to the expiry gauge). */

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the certificate and key files look like on disk now: each path with the file it resolves to
+ * What the certificate, key and session ticket key files look like on disk now: each path with the file it resolves to
  * (certbot's live/ names are symlinks into archive/), its size and modification time. Two snapshots
  * differ when a renewal has replaced any of them.
  */
@@ -19,6 +19,9 @@ public record CertificateFiles(List<String> state) {
         for (var certificate : https.certificates()) {
             state.add(describe(certificate.cert()));
             state.add(describe(certificate.key()));
+        }
+        for (Path keyFile : https.sessionTickets().keyFiles()) {
+            state.add(describe(keyFile));  // rotated by the operator's tooling: reloaded like a certificate
         }
         return new CertificateFiles(List.copyOf(state));
     }

@@ -12,6 +12,9 @@ import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslSessionContext;
+import io.netty.handler.ssl.OpenSslSessionTicketKey;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -62,10 +65,12 @@ public final class ServerTls {
     private final Set<String> waiting;
     private final long handshakeTimeoutMillis;
     private final List<String> warnings;
+    private final boolean ticketsOff;
 
     private ServerTls(List<LoadedCertificate> certificates, SslContext fallback, List<String> hosts,
-            ManagedCertificates managed, long handshakeTimeoutMillis, List<String> warnings) {
+            ManagedCertificates managed, long handshakeTimeoutMillis, List<String> warnings, boolean ticketsOff) {
         this.warnings = List.copyOf(warnings);
+        this.ticketsOff = ticketsOff;
         this.certificates = List.copyOf(certificates);
         Map<String, SslContext> exact = new HashMap<>();
         Map<String, SslContext> wildcard = new HashMap<>();
@@ -105,7 +110,7 @@ public final class ServerTls {
      */
     public static ServerTls load(HttpsListenerConfig config, List<String> hosts, Clock clock,
             ManagedCertificates managed) throws IOException {
-        return load(config, hosts, host -> "", clock, managed);
+        return load(config, hosts, host -> "", clock, managed, new TicketKeys());
     }
 
     /**
@@ -115,8 +120,9 @@ public final class ServerTls {
      * @throws IOException with every error found (one per line) when any certificate cannot be served
      */
     public static ServerTls load(HttpsListenerConfig config, List<String> hosts,
-            java.util.function.Function<String, String> hostPosition, Clock clock, ManagedCertificates managed)
-            throws IOException {
+            java.util.function.Function<String, String> hostPosition, Clock clock, ManagedCertificates managed,
+            TicketKeys tickets) throws IOException {
+        List<OpenSslSessionTicketKey> ticketKeys = tickets.keysFor(config.sessionTickets());
         List<LoadedCertificate> loaded = new ArrayList<>();
         List<CertificateChecks.Entry> entries = new ArrayList<>();
         List<String> errors = new ArrayList<>();
@@ -124,7 +130,7 @@ public final class ServerTls {
             try {
                 KeyMaterial material = readOne(source);
                 entries.add(new CertificateChecks.Entry(source.where(), source.cert(), material.chain()));
-                loaded.add(fromMaterial(material, config.tls()));
+                loaded.add(fromMaterial(material, config, ticketKeys));
             } catch (IOException e) {
                 errors.add(source.where() + ": " + e.getMessage());
             }
@@ -143,19 +149,36 @@ public final class ServerTls {
         for (String host : hosts) {
             KeyMaterial material = issued.get(host);
             if (material != null) {
-                LoadedCertificate certificate = fromMaterial(material, config.tls());
+                LoadedCertificate certificate = fromMaterial(material, config, ticketKeys);
                 loaded.add(certificate);
                 fallback = fallback != null ? fallback : certificate.context();
             }
         }
         return new ServerTls(loaded, fallback, hosts, managed, config.tls().handshakeTimeout().toMillis(),
-                findings.stream().filter(f -> !f.error()).map(CertificateChecks.Finding::toString).toList());
+                findings.stream().filter(f -> !f.error()).map(CertificateChecks.Finding::toString).toList(),
+                !config.sessionTickets().enabled());
     }
 
-    /** The listener's certificates for {@code config}, messages placed at the config's positions. */
-    public static ServerTls load(dev.tlsfront.config.ProxyConfig config, Clock clock, ManagedCertificates managed)
-            throws IOException {
-        return load(config.https(), config.hosts(), config::at, clock, managed);
+    /**
+     * The listener's certificates for {@code config}, messages placed at the config's positions;
+     * {@code tickets} holds the session ticket keys tlsfront rotates itself.
+     */
+    public static ServerTls load(dev.tlsfront.config.ProxyConfig config, Clock clock, ManagedCertificates managed,
+            TicketKeys tickets) throws IOException {
+        return load(config.https(), config.hosts(), config::at, clock, managed, tickets);
+    }
+
+    /** Gives every context these ticket keys (after a rotation); the first encrypts, all decrypt. */
+    public void useTicketKeys(List<OpenSslSessionTicketKey> keys) {
+        for (LoadedCertificate certificate : certificates) {
+            applyTicketKeys(certificate.context(), keys);
+        }
+    }
+
+    private static void applyTicketKeys(SslContext context, List<OpenSslSessionTicketKey> keys) {
+        if (!keys.isEmpty() && context.sessionContext() instanceof OpenSslSessionContext sessions) {
+            sessions.setTicketKeys(keys.toArray(OpenSslSessionTicketKey[]::new));
+        }
     }
 
     /** What the certificate checks warn of (a missing intermediate, a close expiry, no host named). */
@@ -213,19 +236,20 @@ public final class ServerTls {
         return new KeyMaterial(key, chain, source.cert());
     }
 
-    private static LoadedCertificate fromMaterial(KeyMaterial material, HttpsListenerConfig.TlsConfig tls)
-            throws IOException {
+    private static LoadedCertificate fromMaterial(KeyMaterial material, HttpsListenerConfig listener,
+            List<OpenSslSessionTicketKey> ticketKeys) throws IOException {
+        HttpsListenerConfig.TlsConfig tls = listener.tls();
         SslContext context = builder(material.key(), material.chain())
+                .sessionTimeout(TicketKeys.TICKET_LIFETIME.toSeconds())
                 .protocols(tls.protocols())
                 .ciphers(tls.ciphers(), IdentityCipherSuiteFilter.INSTANCE)
                 .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
                         SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT, tls.alpn()))
                 .build();
-        if (context.sessionContext() instanceof OpenSslSessionContext sessions) {
-            // Netty turns session tickets off unless keys are set; TLS 1.3 resumes only by ticket.
-            // With no keys given, BoringSSL makes its own and rotates them.
-            sessions.setTicketKeys();
-        }
+        // Netty turns session tickets off unless keys are set (https.session_tickets: off leaves them
+        // off); TLS 1.3 resumes only by ticket. Every context gets the same keys, so a ticket issued
+        // with one certificate resumes with another, and with key files on another instance.
+        applyTicketKeys(context, ticketKeys);
         return new LoadedCertificate(material.source(), CertificateInfo.of(material.leaf()), context);
     }
 
@@ -360,6 +384,18 @@ public final class ServerTls {
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(UNRECOGNIZED_NAME)).addListener(f -> ctx.close());
             }
             return ctx.executor().newSucceededFuture(context);
+        }
+
+        @Override
+        @SuppressWarnings("deprecation")  // sslPointer(): used at once, on the engine's own thread
+        protected SslHandler newSslHandler(SslContext context, io.netty.buffer.ByteBufAllocator allocator) {
+            SslHandler handler = super.newSslHandler(context, allocator);
+            if (tls.ticketsOff && handler.engine() instanceof ReferenceCountedOpenSslEngine engine) {
+                // Netty clears SSL_OP_NO_TICKET on every engine that may speak TLS 1.3 (for resumption);
+                // with https.session_tickets: off no ticket is issued, in either version.
+                io.netty.internal.tcnative.SSL.setOptions(engine.sslPointer(), io.netty.internal.tcnative.SSL.SSL_OP_NO_TICKET);
+            }
+            return handler;
         }
 
         @Override

@@ -149,7 +149,7 @@ class ConfigLoaderTest {
     @Test
     void unknownKeyListsTheKnownOnes() {
         assertThat(problems(MINIMAL + "http:\n  listn: 0.0.0.0:80\n")).containsExactly(
-                "tlsfront.yaml:6:3: http.listn: unknown key (expected: one of listen, redirect, acme_webroot)");
+                "tlsfront.yaml:6:3: http.listn: unknown key (expected: one of listen, redirect, acme_webroot, proxy_protocol)");
     }
 
     @Test
@@ -434,6 +434,26 @@ class ConfigLoaderTest {
                 "tlsfront.yaml:3:20: https.acme.storage: '" + dir.resolve("afile/acme") + "' cannot be created ('"
                         + dir.resolve("afile") + "' is not a writable folder) (expected: a folder tlsfront's user can"
                         + " create and write, e.g. owned by it)");
+    }
+
+    @Test
+    void sessionTicketsAreOnByDefaultOffOnRequestOrFromKeyFilesOf48Bytes() throws Exception {
+        Files.write(dir.resolve("good.key"), new byte[48]);
+        Files.write(dir.resolve("nginx256.key"), new byte[80]);
+        assertThat(parse(MINIMAL).https().sessionTickets()).isEqualTo(HttpsListenerConfig.SessionTickets.AUTOMATIC);
+        assertThat(parse(MINIMAL + "  session_tickets: off\n").https().sessionTickets())
+                .isEqualTo(HttpsListenerConfig.SessionTickets.OFF);
+        assertThat(parse(MINIMAL + "  session_tickets: { key_files: [good.key] }\n").https().sessionTickets().keyFiles())
+                .containsExactly(dir.resolve("good.key"));
+        assertThat(problems(MINIMAL + "  session_tickets: { key_files: [nginx256.key, none.key] }\n")).containsExactly(
+                "tlsfront.yaml:5:34: https.session_tickets.key_files: '" + dir.resolve("nginx256.key") + "' holds 80"
+                        + " bytes (nginx's AES-256 form, which BoringSSL's tickets do not use) (expected: 48 bytes: a"
+                        + " 16-byte name, a 16-byte HMAC key and a 16-byte AES key, as openssl rand 48 writes them)",
+                "tlsfront.yaml:5:48: https.session_tickets.key_files: '" + dir.resolve("none.key") + "': no such file"
+                        + " (expected: a file of 48 random bytes)");
+        assertThat(problems(MINIMAL + "  session_tickets: on\n")).containsExactly(
+                "tlsfront.yaml:5:20: https.session_tickets: 'on' (expected: off, or { key_files: [FILE, ...] } of 48-byte"
+                        + " keys (nginx's format, e.g. openssl rand 48))");
     }
 
     @Test

@@ -24,7 +24,8 @@ class ServerTlsTest {
 
     private HttpsListenerConfig listener(List<CertificateConfig> certificates, Optional<Path> selfSigned) {
         return new HttpsListenerConfig(new ListenAddress("127.0.0.1", 0), certificates, selfSigned,
-                TlsConfig.of(TlsProfile.INTERMEDIATE), Optional.empty(), Optional.empty(), false);
+                TlsConfig.of(TlsProfile.INTERMEDIATE), Optional.empty(), Optional.empty(),
+                HttpsListenerConfig.SessionTickets.AUTOMATIC, false);
     }
 
     @Test
