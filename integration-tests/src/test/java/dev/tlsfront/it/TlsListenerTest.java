@@ -30,12 +30,25 @@ class TlsListenerTest {
                 "-subj", "/CN=rsa.test", "-addext", "subjectAltName=DNS:rsa.test",
                 "-keyout", dir.resolve("rsa-key.pem").toString(), "-out", dir.resolve("rsa-cert.pem").toString());
         assertThat(rsa.exitCode()).as(rsa.output()).isZero();
+        // One name with an ECDSA and an RSA certificate, as openssl writes them.
+        for (String[] kind : new String[][] {{"ec", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"}, {"rsa", "rsa:2048"}}) {
+            List<String> command = new ArrayList<>(List.of("openssl", "req", "-x509", "-newkey", kind[1]));
+            if (kind.length > 2) {
+                command.addAll(List.of(kind[2], kind[3]));
+            }
+            command.addAll(List.of("-nodes", "-days", "2", "-subj", "/CN=dual-" + kind[0],
+                    "-addext", "subjectAltName=DNS:dual.test", "-keyout", dir.resolve("dual-" + kind[0] + "-key.pem").toString(),
+                    "-out", dir.resolve("dual-" + kind[0] + "-cert.pem").toString()));
+            Command made = Command.run(command);
+            assertThat(made.exitCode()).as(made.output()).isZero();
+        }
         proxy = RunningProxy.start("""
-                hosts: [a.test, b.test, localhost]
+                hosts: [a.test, b.test, localhost, dual.test]
                 http: { listen: "127.0.0.1:0" }
                 https:
                   listen: "127.0.0.1:0"
-                  certificates: [%s, %s, { cert: rsa-cert.pem, key: rsa-key.pem }]
+                  certificates: [%s, %s, { cert: rsa-cert.pem, key: rsa-key.pem },
+                    { cert: dual-ec-cert.pem, key: dual-ec-key.pem }, { cert: dual-rsa-cert.pem, key: dual-rsa-key.pem }]
                   tls: { handshake_timeout: 700ms }
                 backend: { url: "%s" }
                 """.formatted(first.yamlEntry(), second.yamlEntry(), backend.url()), dir);
@@ -68,6 +81,30 @@ class TlsListenerTest {
         assertThat(backend.clientPorts).as("nothing forwarded").hasSize(forwardedBefore);
         // TLS clients are unaffected.
         assertThat(sClient("-servername", "a.test").exitCode()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0} {1}: {2}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        // a default client takes ECDSA
+        "-tls1_3||dual-ec",
+        "-tls1_2||dual-ec",
+        // signature algorithms without ECDSA: the RSA certificate
+        "-tls1_3|-sigalgs RSA-PSS+SHA256:rsa_pss_pss_sha256|dual-rsa",
+        "-tls1_2|-sigalgs RSA-PSS+SHA256:RSA+SHA256|dual-rsa",
+        // TLS 1.2 with only ECDHE-RSA suites: the RSA certificate
+        "-tls1_2|-cipher ECDHE-RSA-AES128-GCM-SHA256|dual-rsa",
+        "-tls1_2|-cipher ECDHE-ECDSA-AES128-GCM-SHA256|dual-ec",
+    })
+    void aNameWithAnEcdsaAndAnRsaCertificateServesEachClientOneItCanTake(String version, String options,
+            String served) {
+        List<String> args = new ArrayList<>(List.of(version, "-servername", "dual.test"));
+        if (options != null) {
+            args.addAll(List.of(options.split(" ")));
+        }
+        Command result = sClient(args.toArray(String[]::new));
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("Peer certificate: CN = " + served);
     }
 
     @ParameterizedTest

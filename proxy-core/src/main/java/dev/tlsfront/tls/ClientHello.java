@@ -11,6 +11,13 @@ import java.nio.charset.StandardCharsets;
 final class ClientHello {
 
     static final int ALPN = 16;
+    static final int SIGNATURE_ALGORITHMS = 13;
+    static final int SUPPORTED_VERSIONS = 43;
+    private static final int TLS_1_3 = 0x0304;
+    /** ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384, ecdsa_secp521r1_sha512 (RFC 8446 §4.2.3), ecdsa_sha1. */
+    private static final int[] ECDSA_SCHEMES = {0x0403, 0x0503, 0x0603, 0x0203};
+    /** The ECDHE_ECDSA AEAD suites TLS 1.2 can use (RFC 5289, RFC 7905). */
+    private static final int[] ECDSA_SUITES = {0xC02B, 0xC02C, 0xCCA9};
 
     private ClientHello() {}
 
@@ -37,6 +44,59 @@ final class ClientHello {
             i += 1 + nameLength;
         }
         return false;
+    }
+
+    /**
+     * Whether the client can take an ECDSA certificate: over TLS 1.3 (both sides speak it) when its
+     * signature_algorithms list an ECDSA scheme; over TLS 1.2 when it also offers an ECDHE_ECDSA
+     * suite. A ClientHello that cannot be read counts as yes (ECDSA is what nearly every client takes).
+     */
+    static boolean acceptsEcdsa(ByteBuf hello, boolean serverSpeaksTls13) {
+        int schemes = extension(hello, SIGNATURE_ALGORITHMS);
+        boolean ecdsaScheme = schemes < 0 || listsAny(hello, schemes + 2, hello.getUnsignedShort(schemes), ECDSA_SCHEMES);
+        if (serverSpeaksTls13 && offersTls13(hello)) {
+            return ecdsaScheme;
+        }
+        int suites = cipherSuites(hello);
+        return ecdsaScheme && (suites < 0 || listsAny(hello, suites + 2, hello.getUnsignedShort(suites), ECDSA_SUITES));
+    }
+
+    private static boolean offersTls13(ByteBuf hello) {
+        int at = extension(hello, SUPPORTED_VERSIONS);
+        if (at < 0 || at + 1 > hello.writerIndex()) {
+            return false;
+        }
+        int length = hello.getUnsignedByte(at);
+        for (int i = at + 1; i + 1 < at + 1 + length && i + 1 < hello.writerIndex(); i += 2) {
+            if (hello.getUnsignedShort(i) == TLS_1_3) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the list of 16-bit values at {@code from}, {@code length} bytes long, holds any of {@code wanted}. */
+    private static boolean listsAny(ByteBuf hello, int from, int length, int[] wanted) {
+        int end = Math.min(from + length, hello.writerIndex());
+        for (int i = from; i + 1 < end; i += 2) {
+            int value = hello.getUnsignedShort(i);
+            for (int w : wanted) {
+                if (value == w) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The offset of the cipher_suites vector (its length first), or -1. */
+    private static int cipherSuites(ByteBuf hello) {
+        int at = hello.readerIndex() + 2 + 32;
+        if (at + 1 > hello.writerIndex()) {
+            return -1;
+        }
+        at += 1 + hello.getUnsignedByte(at);
+        return at + 2 <= hello.writerIndex() ? at : -1;
     }
 
     private static boolean matches(ByteBuf buf, int at, byte[] wanted) {

@@ -56,9 +56,10 @@ public final class ServerTls {
     /** The ALPN protocol of tls-alpn-01 validation connections (RFC 8737 §6.2). */
     public static final String ACME_TLS_1 = "acme-tls/1";
 
-    private final Map<String, SslContext> exact;
-    private final Map<String, SslContext> wildcard;
-    private final SslContext fallback;
+    private final Map<String, ByKeyType> exact;
+    private final Map<String, ByKeyType> wildcard;
+    private final ByKeyType fallback;
+    private final boolean tls13;
     private final List<LoadedCertificate> certificates;
     private final Map<SslContext, CoveredHosts> covered = new IdentityHashMap<>();
     private final ManagedCertificates managed;
@@ -68,26 +69,39 @@ public final class ServerTls {
     private final boolean ticketsOff;
 
     private ServerTls(List<LoadedCertificate> certificates, SslContext fallback, List<String> hosts,
-            ManagedCertificates managed, long handshakeTimeoutMillis, List<String> warnings, boolean ticketsOff) {
+            ManagedCertificates managed, long handshakeTimeoutMillis, List<String> warnings, boolean ticketsOff,
+            boolean tls13) {
         this.warnings = List.copyOf(warnings);
         this.ticketsOff = ticketsOff;
         this.certificates = List.copyOf(certificates);
-        Map<String, SslContext> exact = new HashMap<>();
-        Map<String, SslContext> wildcard = new HashMap<>();
+        Map<String, ByKeyType> exact = new HashMap<>();
+        Map<String, ByKeyType> wildcard = new HashMap<>();
+        ByKeyType fallbackChoice = null;
         for (LoadedCertificate certificate : certificates) {
             covered.put(certificate.context(), CoveredHosts.of(certificate.info(), hosts));
+            String keyType = certificate.info().keyType();
             for (String name : certificate.info().names()) {
-                // The first certificate that names a host serves it.
+                // The first certificate that names a host serves it; a second of the other key type
+                // serves the clients that cannot take the first.
                 if (name.startsWith("*.")) {
-                    wildcard.putIfAbsent(name.substring(2), certificate.context());
+                    wildcard.merge(name.substring(2), ByKeyType.of(certificate.context(), keyType), ByKeyType::with);
                 } else if (name.indexOf(':') < 0 && !name.matches("[0-9.]+")) {
-                    exact.putIfAbsent(name, certificate.context());
+                    exact.merge(name, ByKeyType.of(certificate.context(), keyType), ByKeyType::with);
+                }
+            }
+        }
+        if (fallback != null) {
+            for (LoadedCertificate certificate : certificates) {
+                if (certificate.context() == fallback) {
+                    fallbackChoice = certificate.info().names().stream().map(exact::get).filter(java.util.Objects::nonNull)
+                            .findFirst().orElse(ByKeyType.of(fallback, certificate.info().keyType()));
                 }
             }
         }
         this.exact = Map.copyOf(exact);
         this.wildcard = Map.copyOf(wildcard);
-        this.fallback = fallback;
+        this.fallback = fallbackChoice;
+        this.tls13 = tls13;
         this.managed = managed;
         this.waiting = Set.copyOf(managed.waiting());
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
@@ -156,7 +170,7 @@ public final class ServerTls {
         }
         return new ServerTls(loaded, fallback, hosts, managed, config.tls().handshakeTimeout().toMillis(),
                 findings.stream().filter(f -> !f.error()).map(CertificateChecks.Finding::toString).toList(),
-                !config.sessionTickets().enabled());
+                !config.sessionTickets().enabled(), config.tls().protocols().contains("TLSv1.3"));
     }
 
     /**
@@ -325,25 +339,47 @@ public final class ServerTls {
     }
 
     /**
-     * The context for a ClientHello naming {@code hostname} (null without SNI): the exact name, then a
-     * wildcard for its parent, then the fallback; null when there is none to serve (a host still
-     * waiting for its certificate, or no certificate yet at all).
+     * The certificates that serve one name: the first that names it, and the first of each key type,
+     * so that a name with an ECDSA and an RSA certificate serves each client one it can take (nginx's
+     * behaviour).
      */
-    SslContext contextFor(String hostname) {
+    private record ByKeyType(SslContext first, SslContext ecdsa, SslContext rsa) {
+        static ByKeyType of(SslContext context, String keyType) {
+            return new ByKeyType(context, "EC".equals(keyType) ? context : null, "RSA".equals(keyType) ? context : null);
+        }
+
+        ByKeyType with(ByKeyType later) {
+            return new ByKeyType(first, ecdsa != null ? ecdsa : later.ecdsa, rsa != null ? rsa : later.rsa);
+        }
+
+        SslContext pick(boolean acceptsEcdsa) {
+            if (acceptsEcdsa) {
+                return ecdsa != null ? ecdsa : first;
+            }
+            return rsa != null ? rsa : first;
+        }
+    }
+
+    /**
+     * The context for a ClientHello naming {@code hostname} (null without SNI): the exact name, then a
+     * wildcard for its parent, then the fallback, each of the key type the client accepts; null when
+     * there is none to serve (a host still waiting for its certificate, or no certificate yet at all).
+     */
+    SslContext contextFor(String hostname, boolean acceptsEcdsa) {
         if (hostname == null) {
-            return fallback;
+            return fallback == null ? null : fallback.pick(acceptsEcdsa);
         }
         String host = hostname.endsWith(".") ? hostname.substring(0, hostname.length() - 1) : hostname;
-        SslContext context = exact.get(host);
-        if (context != null) {
-            return context;
-        }
-        if (waiting.contains(host)) {
+        ByKeyType choice = exact.get(host);
+        if (choice == null && waiting.contains(host)) {
             return null;
         }
         int dot = host.indexOf('.');
-        context = dot > 0 ? wildcard.get(host.substring(dot + 1)) : null;
-        return context != null ? context : fallback;
+        if (choice == null && dot > 0) {
+            choice = wildcard.get(host.substring(dot + 1));
+        }
+        choice = choice != null ? choice : fallback;
+        return choice == null ? null : choice.pick(acceptsEcdsa);
     }
 
     /** One connection's choice; it reads the ALPN offer once to recognise tls-alpn-01 validation. */
@@ -353,6 +389,7 @@ public final class ServerTls {
 
         private final ServerTls tls;
         private boolean offersAcmeTls;
+        private boolean acceptsEcdsa = true;
         /** The alert was sent: a lookup then completes with no context, and nothing is set up. */
         private boolean refused;
 
@@ -364,6 +401,7 @@ public final class ServerTls {
         @Override
         protected Future<SslContext> lookup(ChannelHandlerContext ctx, ByteBuf clientHello) throws Exception {
             offersAcmeTls = clientHello != null && ClientHello.offersProtocol(clientHello, ACME_TLS_1);
+            acceptsEcdsa = clientHello == null || ClientHello.acceptsEcdsa(clientHello, tls.tls13);
             return super.lookup(ctx, clientHello);
         }
 
@@ -375,7 +413,7 @@ public final class ServerTls {
                     return ctx.executor().newSucceededFuture(challenge);
                 }
             }
-            SslContext context = tls.contextFor(hostname);
+            SslContext context = tls.contextFor(hostname, acceptsEcdsa);
             if (context == null && !refused) {
                 // No certificate to show: an alert, rather than another host's certificate.
                 refused = true;
