@@ -8,7 +8,7 @@ import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.http.HstsRamp;
 import dev.tlsfront.server.HstsRampProgress;
 import dev.tlsfront.tls.ManagedCertificates;
-import dev.tlsfront.tls.TicketKeys;
+import dev.tlsfront.tls.TlsRuntime;
 import dev.tlsfront.tls.SelfSignedCertificates;
 import dev.tlsfront.tls.ServerTls;
 import java.io.IOException;
@@ -102,7 +102,7 @@ final class CheckCommand implements Callable<Integer> {
             return ExitCodes.CONFIG;
         }
         try {
-            served = ServerTls.load(loaded, clock, ManagedCertificates.NONE, new TicketKeys());
+            served = ServerTls.load(loaded, clock, ManagedCertificates.NONE, TlsRuntime.loadingOnly(clock));
         } catch (IOException e) {
             err.println(e.getMessage());
             return ExitCodes.CONFIG;

@@ -6,7 +6,7 @@ import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.tls.CertificateFiles;
 import dev.tlsfront.tls.ManagedCertificates;
 import dev.tlsfront.tls.ServerTls;
-import dev.tlsfront.tls.TicketKeys;
+import dev.tlsfront.tls.TlsRuntime;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -32,24 +32,24 @@ public final class Reloader {
     private final Source source;
     private final Clock clock;
     private final Optional<AutomaticCertificates> acme;
-    private final TicketKeys tickets;
+    private final TlsRuntime runtime;
     private CertificateFiles watched;
 
     public Reloader(ProxyServer server, Source source, Clock clock) {
-        this(server, source, clock, Optional.empty(), new TicketKeys());
+        this(server, source, clock, Optional.empty(), TlsRuntime.loadingOnly(clock));
     }
 
     /**
      * @param acme the automatic certificates started with the server, when ACME is on
-     * @param tickets the session ticket keys tlsfront rotates itself, kept across reloads
+     * @param runtime what the TLS listener keeps across reloads (ticket keys, OCSP staples)
      */
     public Reloader(ProxyServer server, Source source, Clock clock, Optional<AutomaticCertificates> acme,
-            TicketKeys tickets) {
+            TlsRuntime runtime) {
         this.server = server;
         this.source = source;
         this.clock = clock;
         this.acme = acme;
-        this.tickets = tickets;
+        this.runtime = runtime;
         this.watched = CertificateFiles.of(server.config().https());
     }
 
@@ -60,7 +60,7 @@ public final class Reloader {
     public synchronized void installManagedCertificates() {
         ProxyConfig config = server.config();
         try {
-            server.replaceTls(ServerTls.load(config, clock, managed(), tickets));
+            server.replaceTls(ServerTls.load(config, clock, managed(), runtime));
         } catch (IOException | RuntimeException e) {
             log.error("a new certificate could not be installed, still serving the previous ones: {}", e.getMessage());
         }
@@ -79,7 +79,7 @@ public final class Reloader {
             if (acme.isPresent() && next.https().acme().isPresent()) {
                 acme.get().hosts(AutomaticCertificates.managedHosts(next));
             }
-            tls = ServerTls.load(next, clock, managed(), tickets);
+            tls = ServerTls.load(next, clock, managed(), runtime);
         } catch (ConfigException | IOException | RuntimeException e) {
             for (String line : String.valueOf(e.getMessage()).split("\\R")) {
                 log.error("reload failed, still serving the previous config and certificates: {}", line);

@@ -5,6 +5,7 @@ import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.tls.ManagedCertificates;
 import dev.tlsfront.tls.ServerTls;
 import dev.tlsfront.tls.TicketKeys;
+import dev.tlsfront.tls.TlsRuntime;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,11 +32,13 @@ public final class Site implements AutoCloseable {
     private final Optional<AutomaticCertificates> acme;
     private final Optional<HstsRampProgress> ramp;
     private final Clock clock;
+    private final TlsRuntime runtime;
     private final java.util.concurrent.ScheduledExecutorService timers;
     static final int RAMP_LOOK_SECONDS = 60;
 
     private Site(ProxyServer server, Reloader reloader, Optional<AutomaticCertificates> acme,
-            Optional<HstsRampProgress> ramp, Clock clock) {
+            Optional<HstsRampProgress> ramp, Clock clock, TlsRuntime runtime) {
+        this.runtime = runtime;
         this.server = server;
         this.reloader = reloader;
         this.acme = acme;
@@ -61,13 +64,14 @@ public final class Site implements AutoCloseable {
         } catch (IOException e) {
             throw new ConfigProblem(e.getMessage(), e);
         }
-        TicketKeys tickets = new TicketKeys();
+        TlsRuntime runtime = TlsRuntime.serving(clock);
         ServerTls tls;
         try {
             tls = ServerTls.load(config, clock, acme.<ManagedCertificates>map(a -> a).orElse(ManagedCertificates.NONE),
-                    tickets);
+                    runtime);
         } catch (IOException e) {
             acme.ifPresent(AutomaticCertificates::close);
+            runtime.close();
             throw new ConfigProblem(e.getMessage(), e);
         }
         tls.warnings().forEach(log::warn);
@@ -78,6 +82,7 @@ public final class Site implements AutoCloseable {
                     : Optional.empty();
         } catch (IOException e) {
             acme.ifPresent(AutomaticCertificates::close);
+            runtime.close();
             throw new ConfigProblem("https.hsts.ramp: cannot keep its progress in '"
                     + config.policy().hsts().ramp().get() + "': " + e.getMessage(), e);
         }
@@ -86,9 +91,10 @@ public final class Site implements AutoCloseable {
             server = ProxyServer.start(config, tls, ramp.map(r -> r));
         } catch (IOException e) {
             acme.ifPresent(AutomaticCertificates::close);
+            runtime.close();
             throw e;
         }
-        Reloader reloader = new Reloader(server, source, clock, acme, tickets);
+        Reloader reloader = new Reloader(server, source, clock, acme, runtime);
         acme.ifPresent(service -> service.start(new AutomaticCertificates.Listener() {
             @Override
             public void certificatesChanged() {
@@ -100,12 +106,12 @@ public final class Site implements AutoCloseable {
                 server.metrics().acmeOrderEnded(issued);
             }
         }));
-        Site site = new Site(server, reloader, acme, ramp, clock);
+        Site site = new Site(server, reloader, acme, ramp, clock, runtime);
         ramp.ifPresent(r -> site.timers.scheduleWithFixedDelay(site::advanceHstsRamp, 0, RAMP_LOOK_SECONDS,
                 java.util.concurrent.TimeUnit.SECONDS));
         site.timers.scheduleAtFixedRate(site::warnOfExpiry, 1, 1, java.util.concurrent.TimeUnit.DAYS);
         long rotation = TicketKeys.ROTATION.toMinutes();
-        site.timers.scheduleAtFixedRate(() -> site.rotateTicketKeys(tickets), rotation, rotation,
+        site.timers.scheduleAtFixedRate(() -> site.rotateTicketKeys(runtime.tickets()), rotation, rotation,
                 java.util.concurrent.TimeUnit.MINUTES);
         return site;
     }
@@ -162,6 +168,7 @@ public final class Site implements AutoCloseable {
     public boolean drain(Duration deadline) {
         acme.ifPresent(AutomaticCertificates::close);
         timers.shutdownNow();
+        runtime.close();
         return server.drain(deadline);
     }
 

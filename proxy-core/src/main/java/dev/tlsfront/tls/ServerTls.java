@@ -67,10 +67,14 @@ public final class ServerTls {
     private final long handshakeTimeoutMillis;
     private final List<String> warnings;
     private final boolean ticketsOff;
+    private final Map<SslContext, X509Certificate> leaves;
+    private final OcspStaples staples;
 
     private ServerTls(List<LoadedCertificate> certificates, SslContext fallback, List<String> hosts,
             ManagedCertificates managed, long handshakeTimeoutMillis, List<String> warnings, boolean ticketsOff,
-            boolean tls13) {
+            boolean tls13, Map<SslContext, X509Certificate> leaves, OcspStaples staples) {
+        this.leaves = leaves;
+        this.staples = staples;
         this.warnings = List.copyOf(warnings);
         this.ticketsOff = ticketsOff;
         this.certificates = List.copyOf(certificates);
@@ -124,7 +128,7 @@ public final class ServerTls {
      */
     public static ServerTls load(HttpsListenerConfig config, List<String> hosts, Clock clock,
             ManagedCertificates managed) throws IOException {
-        return load(config, hosts, host -> "", clock, managed, new TicketKeys());
+        return load(config, hosts, host -> "", clock, managed, TlsRuntime.loadingOnly(clock));
     }
 
     /**
@@ -135,8 +139,9 @@ public final class ServerTls {
      */
     public static ServerTls load(HttpsListenerConfig config, List<String> hosts,
             java.util.function.Function<String, String> hostPosition, Clock clock, ManagedCertificates managed,
-            TicketKeys tickets) throws IOException {
-        List<OpenSslSessionTicketKey> ticketKeys = tickets.keysFor(config.sessionTickets());
+            TlsRuntime runtime) throws IOException {
+        List<OpenSslSessionTicketKey> ticketKeys = runtime.tickets().keysFor(config.sessionTickets());
+        Map<SslContext, X509Certificate> leaves = new IdentityHashMap<>();
         List<LoadedCertificate> loaded = new ArrayList<>();
         List<CertificateChecks.Entry> entries = new ArrayList<>();
         List<String> errors = new ArrayList<>();
@@ -144,7 +149,10 @@ public final class ServerTls {
             try {
                 KeyMaterial material = readOne(source);
                 entries.add(new CertificateChecks.Entry(source.where(), source.cert(), material.chain()));
-                loaded.add(fromMaterial(material, config, ticketKeys));
+                LoadedCertificate certificate = fromMaterial(material, config, ticketKeys);
+                loaded.add(certificate);
+                leaves.put(certificate.context(), material.leaf());
+                runtime.staples().track(material.chain());
             } catch (IOException e) {
                 errors.add(source.where() + ": " + e.getMessage());
             }
@@ -165,21 +173,23 @@ public final class ServerTls {
             if (material != null) {
                 LoadedCertificate certificate = fromMaterial(material, config, ticketKeys);
                 loaded.add(certificate);
+                leaves.put(certificate.context(), material.leaf());
+                runtime.staples().track(material.chain());
                 fallback = fallback != null ? fallback : certificate.context();
             }
         }
         return new ServerTls(loaded, fallback, hosts, managed, config.tls().handshakeTimeout().toMillis(),
                 findings.stream().filter(f -> !f.error()).map(CertificateChecks.Finding::toString).toList(),
-                !config.sessionTickets().enabled(), config.tls().protocols().contains("TLSv1.3"));
+                !config.sessionTickets().enabled(), config.tls().protocols().contains("TLSv1.3"), leaves, runtime.staples());
     }
 
     /**
      * The listener's certificates for {@code config}, messages placed at the config's positions;
-     * {@code tickets} holds the session ticket keys tlsfront rotates itself.
+     * {@code runtime} holds what outlives the load: ticket keys and OCSP staples.
      */
     public static ServerTls load(dev.tlsfront.config.ProxyConfig config, Clock clock, ManagedCertificates managed,
-            TicketKeys tickets) throws IOException {
-        return load(config.https(), config.hosts(), config::at, clock, managed, tickets);
+            TlsRuntime runtime) throws IOException {
+        return load(config.https(), config.hosts(), config::at, clock, managed, runtime);
     }
 
     /** Gives every context these ticket keys (after a rotation); the first encrypts, all decrypt. */
@@ -255,6 +265,7 @@ public final class ServerTls {
         HttpsListenerConfig.TlsConfig tls = listener.tls();
         SslContext context = builder(material.key(), material.chain())
                 .sessionTimeout(TicketKeys.TICKET_LIFETIME.toSeconds())
+                .enableOcsp(PROVIDER == SslProvider.OPENSSL)
                 .protocols(tls.protocols())
                 .ciphers(tls.ciphers(), IdentityCipherSuiteFilter.INSTANCE)
                 .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
@@ -428,10 +439,18 @@ public final class ServerTls {
         @SuppressWarnings("deprecation")  // sslPointer(): used at once, on the engine's own thread
         protected SslHandler newSslHandler(SslContext context, io.netty.buffer.ByteBufAllocator allocator) {
             SslHandler handler = super.newSslHandler(context, allocator);
-            if (tls.ticketsOff && handler.engine() instanceof ReferenceCountedOpenSslEngine engine) {
-                // Netty clears SSL_OP_NO_TICKET on every engine that may speak TLS 1.3 (for resumption);
-                // with https.session_tickets: off no ticket is issued, in either version.
-                io.netty.internal.tcnative.SSL.setOptions(engine.sslPointer(), io.netty.internal.tcnative.SSL.SSL_OP_NO_TICKET);
+            if (handler.engine() instanceof ReferenceCountedOpenSslEngine engine) {
+                if (tls.ticketsOff) {
+                    // Netty clears SSL_OP_NO_TICKET on every engine that may speak TLS 1.3 (for resumption);
+                    // with https.session_tickets: off no ticket is issued, in either version.
+                    io.netty.internal.tcnative.SSL.setOptions(engine.sslPointer(),
+                            io.netty.internal.tcnative.SSL.SSL_OP_NO_TICKET);
+                }
+                X509Certificate leaf = tls.leaves.get(context);
+                byte[] staple = leaf == null ? null : tls.staples.stapleFor(leaf);
+                if (staple != null) {
+                    engine.setOcspResponse(staple);  // fetched in the background; a map read here
+                }
             }
             return handler;
         }

@@ -43,7 +43,7 @@ class CertificateChecksTest {
         var ca = TestChains.ca("Test CA");
         var leaf = TestChains.leaf(ca, "a.example", now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(60)));
 
-        ServerTls tls = ServerTls.load(config("[a.example]", entry("a", leaf, ca)), Clock.systemUTC(), ManagedCertificates.NONE, new TicketKeys());
+        ServerTls tls = ServerTls.load(config("[a.example]", entry("a", leaf, ca)), Clock.systemUTC(), ManagedCertificates.NONE, TlsRuntime.loadingOnly(Clock.systemUTC()));
 
         assertThat(tls.warnings()).isEmpty();
     }
@@ -55,7 +55,7 @@ class CertificateChecksTest {
         var future = TestChains.leaf(ca, "b.example", now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)));
         ProxyConfig config = config("[a.example, b.example]", entry("a", expired, ca) + entry("b", future, ca));
 
-        assertThatThrownBy(() -> ServerTls.load(config, Clock.systemUTC(), ManagedCertificates.NONE, new TicketKeys()))
+        assertThatThrownBy(() -> ServerTls.load(config, Clock.systemUTC(), ManagedCertificates.NONE, TlsRuntime.loadingOnly(Clock.systemUTC())))
                 .hasMessage("tlsfront.yaml:4:7: https.certificates[0]: '" + dir.resolve("a.pem") + "' expired on "
                         + expired.certificate().getNotAfter().toInstant() + " (expected: a current certificate: renew it)"
                         + System.lineSeparator()
@@ -72,7 +72,7 @@ class CertificateChecksTest {
         Files.writeString(dir.resolve("a-key.pem"), leaf.keyPem());
 
         assertThatThrownBy(() -> ServerTls.load(config("[a.example]", "    - { cert: a.pem, key: a-key.pem }\n"),
-                Clock.systemUTC(), ManagedCertificates.NONE, new TicketKeys()))
+                Clock.systemUTC(), ManagedCertificates.NONE, TlsRuntime.loadingOnly(Clock.systemUTC())))
                 .hasMessage("tlsfront.yaml:4:7: https.certificates[0]: the leaf certificate is not first in '"
                         + dir.resolve("a.pem") + "': the key in '" + dir.resolve("a-key.pem")
                         + "' belongs to certificate 2 of 2 (expected: the leaf first, then its intermediates)");
@@ -87,7 +87,7 @@ class CertificateChecksTest {
         Files.writeString(dir.resolve("a-key.pem"), b.keyPem());
 
         assertThatThrownBy(() -> ServerTls.load(config("[a.example]", "    - { cert: a.pem, key: a-key.pem }\n"),
-                Clock.systemUTC(), ManagedCertificates.NONE, new TicketKeys()))
+                Clock.systemUTC(), ManagedCertificates.NONE, TlsRuntime.loadingOnly(Clock.systemUTC())))
                 .hasMessage("tlsfront.yaml:4:7: https.certificates[0]: the private key in '" + dir.resolve("a-key.pem")
                         + "' does not belong to the certificate in '" + dir.resolve("a.pem")
                         + "' (expected: the key the certificate was issued for)");
@@ -99,7 +99,7 @@ class CertificateChecksTest {
         var leaf = TestChains.leaf(ca, "a.example", now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(60)));
 
         assertThatThrownBy(() -> ServerTls.load(config("[a.example, www.a.example]", entry("a", leaf, ca)),
-                Clock.systemUTC(), ManagedCertificates.NONE, new TicketKeys()))
+                Clock.systemUTC(), ManagedCertificates.NONE, TlsRuntime.loadingOnly(Clock.systemUTC())))
                 .hasMessage("tlsfront.yaml:1:20: hosts: 'www.a.example' is covered by no certificate (expected: a"
                         + " certificate in https.certificates that names it, or https.acme to get one)");
     }
@@ -111,7 +111,7 @@ class CertificateChecksTest {
         var stray = TestChains.leaf(ca, "other.example", now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(60)));
 
         ServerTls tls = ServerTls.load(config("[a.example]", entry("a", alone) + entry("o", stray, ca)),
-                Clock.systemUTC(), ManagedCertificates.NONE, new TicketKeys());
+                Clock.systemUTC(), ManagedCertificates.NONE, TlsRuntime.loadingOnly(Clock.systemUTC()));
 
         assertThat(tls.warnings()).containsExactly(
                 "warning: tlsfront.yaml:4:7: https.certificates[0]: '" + dir.resolve("a.pem") + "' expires in 4 days, on "
