@@ -55,6 +55,8 @@ class ShippedConfigTest {
             Files.createDirectories(placed.getParent());
             if (m.group(1).endsWith(".pem")) {
                 Files.writeString(placed, "placeholder");
+            } else if (m.group(1).endsWith(".key")) {
+                Files.write(placed, new byte[48]);  // a session ticket key file
             } else {
                 Files.createDirectories(placed);
             }
