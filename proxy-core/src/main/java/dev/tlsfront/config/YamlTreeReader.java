@@ -44,6 +44,12 @@ final class YamlTreeReader {
             }
             return node(parser, "");
         } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked) {
+                String described = YamlSyntax.describe(source, text, marked);
+                if (described != null) {
+                    throw new ConfigException(described);
+                }
+            }
             JsonLocation at = e.getLocation();
             String where = at == null ? source : position(at).toString();
             throw new ConfigException(where + ": " + e.getOriginalMessage().lines().findFirst().orElse("")

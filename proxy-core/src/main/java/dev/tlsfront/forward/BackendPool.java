@@ -106,7 +106,8 @@ public final class BackendPool {
         ChannelFuture connecting = connect(loop);
         connecting.addListener(f -> {
             connecting.channel().close();
-            result.setSuccess(f.isSuccess() ? null : "backend " + config.url() + " unreachable: " + f.cause().getMessage());
+            result.setSuccess(f.isSuccess() ? null : "backend " + config.url() + " unreachable: "
+                    + dev.tlsfront.observe.FailureText.describe(f.cause()));
         });
         return result;
     }

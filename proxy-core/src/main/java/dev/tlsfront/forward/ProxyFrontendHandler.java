@@ -4,6 +4,7 @@ import dev.tlsfront.http.LocalResponse;
 import dev.tlsfront.http.MalformedRequest;
 import dev.tlsfront.http.WebSocketUpgrade;
 import dev.tlsfront.observe.ExchangeNotes;
+import dev.tlsfront.observe.FailureText;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -191,7 +192,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
             }
             if (!f.isSuccess()) {
                 log.warn("{} {}: backend {} unreachable: {}", request.method(), request.uri(), pool.config().url(),
-                        f.cause().toString());
+                        FailureText.describe(f.cause()));
                 notes.failed(ExchangeNotes.BackendFailure.CONNECT);
                 respondLocally(HttpResponseStatus.BAD_GATEWAY);
                 return;

@@ -211,6 +211,19 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
         }
 
         @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+            if (cause instanceof java.io.IOException) {
+                // A peer that goes away before its handshake ends (a balancer's health check resets
+                // its connection once it has sent its PROXY header): expected, one DEBUG line.
+                log.debug("{}: closed before the TLS handshake ended: {}", ctx.channel(),
+                        dev.tlsfront.observe.FailureText.describe(cause));
+                ctx.close();
+                return;
+            }
+            super.exceptionCaught(ctx, cause);
+        }
+
+        @Override
         protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
             log.debug("{}: TLS handshake failed: {}", ctx.channel(), cause.toString());
             ctx.close();

@@ -347,12 +347,26 @@ class ConfigLoaderTest {
                 "tlsfront.yaml:5:1: hosts: duplicate key (expected: each key once)");
     }
 
-    @Test
-    void invalidYamlSaysWhere() {
-        assertThatThrownBy(() -> parse("hosts: [example.com\nhttp: {"))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("tlsfront.yaml:2:")
-                .hasMessageEndingWith("(expected: valid YAML)");
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> yamlMistakes() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("a tab",
+                        "hosts: [a.example]\nhttps:\n  listen: 0.0.0.0:443\n\tcertificates: []\n",
+                        "tlsfront.yaml:4:1: a tab character (expected: spaces; YAML does not allow tabs for indentation)"),
+                org.junit.jupiter.params.provider.Arguments.of("an unclosed [", "hosts: [a.example\nhttp: {}\n",
+                        "tlsfront.yaml:1:8: '[' is not closed (expected: ',' between items and ']' at the end, before line 2)"),
+                org.junit.jupiter.params.provider.Arguments.of("an unquoted ${VAR} in [ ]", "hosts: [${HOST}]\n",
+                        "tlsfront.yaml:1:10: an unquoted ${...} inside [ ] (expected: quotes around it, e.g. [\"${HOST}\"])"),
+                org.junit.jupiter.params.provider.Arguments.of("a second colon", "hosts: a: b\n",
+                        "tlsfront.yaml:1:9: a ':' inside a value (expected: quotes around a value that holds ': ', or a"
+                                + " new line for a nested mapping)"),
+                org.junit.jupiter.params.provider.Arguments.of("an unclosed quote", "hosts: [\"a.example]\n",
+                        "tlsfront.yaml:1:9: a quote that is never closed (expected: a matching closing quote)"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("yamlMistakes")
+    void yamlSyntaxErrorsAreSaidInPlainWordsWhereTheMistakeIs(String name, String yaml, String message) {
+        assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class).hasMessage(message);
     }
 
     @Test
