@@ -123,6 +123,34 @@ class DaemonTest {
     }
 
     @Test
+    void startedWithSighupIgnoredItWarnsAndTheLauncherRestoresIt() throws Exception {
+        TestCertificate certificate = TestCertificate.create(state, "localhost", "127.0.0.1");
+        Path config = state.resolve("hup.yaml");
+        String yaml = RunningProxy.yaml(certificate, "http://127.0.0.1:9", "");
+        Files.writeString(config, yaml);
+        try (TlsfrontProcess ignored = TlsfrontProcess.startIgnoringHangup(Map.of(), "run", "-c", config.toString())) {
+            long warned = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < warned && !ignored.output().contains("SIGHUP was ignored")) {
+                Thread.sleep(20);
+            }
+            assertThat(ignored.output()).contains("SIGHUP was ignored when this process started");
+            assertThat(ignored.terminate(Duration.ofSeconds(20))).isZero();
+        }
+        try (TlsfrontProcess launched = TlsfrontProcess.startLauncherIgnoringHangup(Map.of(), "run", "-c",
+                config.toString())) {
+            assertThat(launched.output()).doesNotContain("SIGHUP was ignored");
+            Files.writeString(config, yaml.replace("https:\n", "https:\n  hsts: { max_age: 300 }\n"));
+            Command.run("kill", "-HUP", Long.toString(launched.process.pid()));
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < end && !launched.output().contains("reloaded: changed https.hsts")) {
+                Thread.sleep(50);
+            }
+            assertThat(launched.output()).contains("reloaded: changed https.hsts");
+            assertThat(launched.terminate(Duration.ofSeconds(20))).isZero();
+        }
+    }
+
+    @Test
     void bindFailureExits74() throws Exception {
         try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Path config = state.resolve("taken.yaml");

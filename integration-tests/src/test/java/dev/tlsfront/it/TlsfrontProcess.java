@@ -53,6 +53,19 @@ final class TlsfrontProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString())), env, args);
     }
 
+    /** Starts {@code tlsfront ARGS} from a shell that ignores SIGHUP, as {@code nohup} or some supervisors do. */
+    static TlsfrontProcess startIgnoringHangup(Map<String, String> env, String... args) throws Exception {
+        return start(new java.util.ArrayList<>(List.of("bash", "-c", "trap '' HUP; exec \"$0\" \"$@\"",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString())), env, args);
+    }
+
+    /** Starts {@code ./tlsfront ARGS} from a shell that ignores SIGHUP: the launcher restores it. */
+    static TlsfrontProcess startLauncherIgnoringHangup(Map<String, String> env, String... args) throws Exception {
+        Path launcher = jar().getParent().getParent().getParent().resolve("tlsfront");
+        return start(new java.util.ArrayList<>(List.of("bash", "-c", "trap '' HUP; exec \"$0\" \"$@\"",
+                launcher.toString())), env, args);
+    }
+
     /** Starts {@code ./tlsfront ARGS}, the launcher in the repository's top directory (which execs java). */
     static TlsfrontProcess startLauncher(Map<String, String> env, String... args) throws Exception {
         Path launcher = jar().getParent().getParent().getParent().resolve("tlsfront");

@@ -85,7 +85,14 @@ final class RunCommand implements Callable<Integer> {
                 AccessLogging.apply(server.config().accessLog());  // reopens the file after rotation
             }
         };
+        boolean hangupIgnored = SignalMask.hangupIgnoredAtStart();  // read before a handler is asked for
         Signal.handle(new Signal("HUP"), s -> reload.run());
+        if (hangupIgnored) {
+            log.warn("SIGHUP was ignored when this process started (nohup, or a supervisor that ignores it), and the"
+                    + " JVM cannot catch it then: kill -HUP will not reload; start tlsfront through ./tlsfront, or with"
+                    + " env --default-signal=HUP (config and certificate files are still watched every {} s)",
+                    CERTIFICATE_CHECK_SECONDS);
+        }
         // certbot renewals replace the files without telling anyone: look every few seconds.
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "certificate-watcher");

@@ -17,9 +17,10 @@ final class StartupReport {
         for (String host : server.tls().managed().waiting()) {
             log.info("{}: waiting for its ACME certificate; its clients get a TLS alert until it is issued", host);
         }
-        log.info("tlsfront {} serving https://{} in front of {} ({} transport, {} TLS); http://{} redirects to it; config: {}",
+        log.info("tlsfront {} serving https://{} in front of {} ({} transport, {} TLS); http://{} redirects to it;{} config: {}",
                 VersionProvider.version(), address(server.httpsAddress()), server.config().backend().url(),
-                server.transport(), ServerTls.PROVIDER, address(server.httpAddress()), source);
+                server.transport(), ServerTls.PROVIDER, address(server.httpAddress()),
+                server.adminAddress().map(a -> " admin http://" + address(a) + " (/healthz, /metrics);").orElse(""), source);
     }
 
     static String address(InetSocketAddress address) {

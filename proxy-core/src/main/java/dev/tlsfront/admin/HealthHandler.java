@@ -36,12 +36,19 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         String path = request.uri().split("\\?", 2)[0];
-        if (!path.equals("/healthz") || !(request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD))) {
+        if (!path.equals("/healthz")) {
             respond(ctx, HttpResponseStatus.NOT_FOUND, "not found\n", keepAlive);
             return;
         }
+        if (!(request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD))) {
+            FullHttpResponse refused = response(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    request.method() + " is not allowed here (expected: GET or HEAD)\n", keepAlive);
+            refused.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");  // RFC 9110 §15.5.6
+            send(ctx, refused, keepAlive);
+            return;
+        }
         check.apply(ctx.channel().eventLoop()).addListener(f -> {
-            String problem = f.isSuccess() ? (String) f.getNow() : String.valueOf(f.cause());
+            String problem = f.isSuccess() ? (String) f.getNow() : dev.tlsfront.observe.FailureText.describe(f.cause());
             if (problem == null) {
                 respond(ctx, HttpResponseStatus.OK, "ok\n", keepAlive);
             } else {
@@ -51,6 +58,11 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
     }
 
     private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String text, boolean keepAlive) {
+        send(ctx, response(ctx, status, text, keepAlive), keepAlive);
+    }
+
+    private static FullHttpResponse response(ChannelHandlerContext ctx, HttpResponseStatus status, String text,
+            boolean keepAlive) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 ByteBufUtil.writeUtf8(ctx.alloc(), text));
         response.headers()
@@ -60,6 +72,10 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
+        return response;
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
         var written = ctx.writeAndFlush(response);
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);

@@ -12,6 +12,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
 /**
@@ -23,22 +24,29 @@ public final class ProxyMetrics {
 
     private static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
     private static final String OTHER_METHOD = "other";
-    private static final int CLASSES = 5;
+    private static final int CODES = 600;
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    /** [listener][method index, METHODS.size() for other][status class 1-5 minus 1]. */
-    private final CounterDataPoint[][][] requests;
+    private final Counter requestCounter;
+    /**
+     * The series of each (listener, method, status code), made on first use (so no zero-valued
+     * series exist up front) and then kept, so counting a request is an array read, not a label
+     * lookup: [listener][method index, METHODS.size() for other][code].
+     */
+    private final AtomicReferenceArray<CounterDataPoint>[][] requests;
     private final DistributionDataPoint[] durations;
     private final GaugeDataPoint[] openConnections;
     private final Counter handshakes;
     private final CounterDataPoint handshakeFailures;
     private final Counter backendFailures;
-    private final CounterDataPoint[] redirects = new CounterDataPoint[4];
+    private final AtomicReferenceArray<CounterDataPoint> redirects = new AtomicReferenceArray<>(4);
     private final Counter redirectsByStatus;
     private final CounterDataPoint cookiesSecured;
     private final CounterDataPoint locationsRewritten;
     private final CounterDataPoint[] acmeOrders = new CounterDataPoint[2];
     private final Counter proxyProtocolRefused;
+    private final Counter reloads;
+    private final io.prometheus.metrics.core.metrics.Gauge lastReload;
 
     /**
      * @param certificates the certificates now served, asked at each scrape (they change on reload)
@@ -55,19 +63,18 @@ public final class ProxyMetrics {
     public ProxyMetrics(Supplier<List<ServerTls.LoadedCertificate>> certificates,
             Supplier<java.util.Map<String, java.time.Instant>> nextRenewals,
             Supplier<java.util.Map<String, java.time.Duration>> hstsMaxAges) {
-        Counter requestCounter = Counter.builder().name("tlsfront_requests_total")
-                .help("Requests answered, by listener, method and status class")
+        requestCounter = Counter.builder().name("tlsfront_requests_total")
+                .help("Requests answered, by listener, method and status code")
                 .labelNames("listener", "method", "code").withoutExemplars().register(registry);
         Listener[] listeners = Listener.values();
-        requests = new CounterDataPoint[listeners.length][METHODS.size() + 1][CLASSES];
+        @SuppressWarnings("unchecked")
+        AtomicReferenceArray<CounterDataPoint>[][] series = new AtomicReferenceArray[listeners.length][METHODS.size() + 1];
         for (Listener listener : listeners) {
             for (int m = 0; m <= METHODS.size(); m++) {
-                for (int c = 0; c < CLASSES; c++) {
-                    requests[listener.ordinal()][m][c] = requestCounter.labelValues(listener.label(),
-                            m < METHODS.size() ? METHODS.get(m) : OTHER_METHOD, (c + 1) + "xx");
-                }
+                series[listener.ordinal()][m] = new AtomicReferenceArray<>(CODES);
             }
         }
+        requests = series;
         Histogram duration = Histogram.builder().name("tlsfront_request_duration_seconds")
                 .help("From a request head's arrival to its response's end").unit(Unit.SECONDS)
                 .classicOnly().classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
@@ -94,10 +101,7 @@ public final class ProxyMetrics {
         redirectsByStatus = Counter.builder().name("tlsfront_redirects_total")
                 .help("Redirects to HTTPS served by the plaintext listener, by status")
                 .labelNames("code").withoutExemplars().register(registry);
-        int[] redirectStatuses = {301, 302, 307, 308};
-        for (int i = 0; i < redirects.length; i++) {
-            redirects[i] = redirectsByStatus.labelValues(Integer.toString(redirectStatuses[i]));
-        }
+
         cookiesSecured = Counter.builder().name("tlsfront_cookies_rewritten_total")
                 .help("Set-Cookie lines from the backend that tlsfront made Secure (or otherwise changed)")
                 .withoutExemplars().register(registry).labelValues();
@@ -117,6 +121,14 @@ public final class ProxyMetrics {
         proxyProtocolRefused = Counter.builder().name("tlsfront_proxy_protocol_refused_total")
                 .help("Connections closed by the PROXY protocol check: untrusted source, invalid header or none in time")
                 .labelNames("listener", "reason").withoutExemplars().register(registry);
+        reloads = Counter.builder().name("tlsfront_config_reloads_total")
+                .help("Reloads of the config and certificates (SIGHUP, replaced files), by result: applied or failed")
+                .labelNames("result").withoutExemplars().register(registry);
+        lastReload = io.prometheus.metrics.core.metrics.Gauge.builder()
+                .name("tlsfront_config_last_reload_success_timestamp_seconds")
+                .help("When the config and certificates were last loaded successfully (start or reload), Unix time")
+                .withoutExemplars().register(registry);
+        lastReload.set(System.currentTimeMillis() / 1000.0);
         Counter orders = Counter.builder().name("tlsfront_acme_orders_total")
                 .help("ACME certificate orders, by result: issued or failed")
                 .labelNames("result").withoutExemplars().register(registry);
@@ -139,6 +151,14 @@ public final class ProxyMetrics {
         proxyProtocolRefused.labelValues(listener.label(), reason).inc();
     }
 
+    /** A reload ended, {@code applied} or not. */
+    public void reloaded(boolean applied) {
+        reloads.labelValues(applied ? "applied" : "failed").inc();
+        if (applied) {
+            lastReload.set(System.currentTimeMillis() / 1000.0);
+        }
+    }
+
     /** For automatic certificates: an order ended. */
     public void acmeOrderEnded(boolean issued) {
         acmeOrders[issued ? 0 : 1].inc();
@@ -155,9 +175,16 @@ public final class ProxyMetrics {
     }
 
     void request(Listener listener, String method, int status, long nanos) {
-        int c = status / 100 - 1;
-        if (c >= 0 && c < CLASSES) {
-            requests[listener.ordinal()][methodIndex(method)][c].inc();
+        if (status >= 100 && status < CODES) {
+            int m = methodIndex(method);
+            AtomicReferenceArray<CounterDataPoint> byCode = requests[listener.ordinal()][m];
+            CounterDataPoint point = byCode.get(status);
+            if (point == null) {
+                point = requestCounter.labelValues(listener.label(), m < METHODS.size() ? METHODS.get(m) : OTHER_METHOD,
+                        Integer.toString(status));
+                byCode.set(status, point);
+            }
+            point.inc();
         }
         durations[listener.ordinal()].observe(nanos / 1e9);
         if (listener == Listener.HTTP && status >= 301 && status <= 308) {
@@ -165,15 +192,24 @@ public final class ProxyMetrics {
         }
     }
 
-    /** The statuses redirect.status can choose are resolved up front; 303 and the rest are looked up. */
+    /** The series of a redirect status, made on first use. */
     private CounterDataPoint redirect(int status) {
-        return switch (status) {
-            case 301 -> redirects[0];
-            case 302 -> redirects[1];
-            case 307 -> redirects[2];
-            case 308 -> redirects[3];
-            default -> redirectsByStatus.labelValues(Integer.toString(status));
+        int i = switch (status) {
+            case 301 -> 0;
+            case 302 -> 1;
+            case 307 -> 2;
+            case 308 -> 3;
+            default -> -1;
         };
+        if (i < 0) {
+            return redirectsByStatus.labelValues(Integer.toString(status));
+        }
+        CounterDataPoint point = redirects.get(i);
+        if (point == null) {
+            point = redirectsByStatus.labelValues(Integer.toString(status));
+            redirects.set(i, point);
+        }
+        return point;
     }
 
     private static int methodIndex(String method) {

@@ -9,6 +9,7 @@ import dev.tlsfront.tls.ServerTls;
 import dev.tlsfront.tls.TlsRuntime;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -72,30 +73,43 @@ public final class Reloader {
 
     /** Loads and applies; returns true when the new config and certificates are now served. */
     public synchronized boolean reload() {
+        ProxyConfig before = server.config();
+        List<String> certificatesBefore = fingerprints(server.tls());
         ProxyConfig next;
         ServerTls tls;
+        List<String> managedHosts = List.of();
         try {
             next = source.load();
             if (acme.isPresent() && next.https().acme().isPresent()) {
-                acme.get().hosts(AutomaticCertificates.managedHosts(next));
+                managedHosts = AutomaticCertificates.managedHosts(next);
             }
             tls = ServerTls.load(next, clock, managed(), runtime);
         } catch (ConfigException | IOException | RuntimeException e) {
-            for (String line : String.valueOf(e.getMessage()).split("\\R")) {
-                log.error("reload failed, still serving the previous config and certificates: {}", line);
-            }
+            // One record, one line: every problem, joined.
+            log.error("reload failed, still serving the previous config and certificates: {}",
+                    String.join("; ", String.valueOf(e.getMessage()).split("\\R")));
+            server.metrics().reloaded(false);
             return false;
+        }
+        if (acme.isPresent() && next.https().acme().isPresent()) {
+            acme.get().hosts(managedHosts);
         }
         tls.warnings().forEach(log::warn);
         List<String> needRestart = server.reload(next, tls);
         watched = CertificateFiles.of(next.https());
-        for (var certificate : tls.certificates()) {
-            log.info("reloaded: certificate {} from {}", certificate.info(), certificate.file());
+        List<String> changed = new ArrayList<>(ConfigChanges.between(before, next));
+        if (!fingerprints(tls).equals(certificatesBefore)) {
+            changed.add("certificates served (" + String.join("; ", tls.certificates().stream()
+                    .map(c -> c.info() + " from " + c.file()).toList()) + ")");
         }
-        if (!needRestart.isEmpty()) {
-            log.warn("reloaded, but {} changed and only take effect on a restart", String.join(", ", needRestart));
-        }
+        log.info("reloaded: {}{}", changed.isEmpty() ? "nothing changed" : "changed " + String.join(", ", changed),
+                needRestart.isEmpty() ? "" : "; " + String.join(", ", needRestart) + " take effect only on a restart");
+        server.metrics().reloaded(true);
         return true;
+    }
+
+    private static List<String> fingerprints(ServerTls tls) {
+        return tls.certificates().stream().map(c -> c.info().sha256()).toList();
     }
 
     /** Reloads when a certificate or key file changed since the last look; true when it did and applied. */
