@@ -17,14 +17,14 @@ import picocli.CommandLine.Spec;
 /** {@code tlsfront cert}: certificate tools. */
 @Command(name = "cert", mixinStandardHelpOptions = true, description = "Certificate tools.",
         subcommands = CertCommand.SelfSigned.class)
-final class CertCommand implements Runnable {
+final class CertCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return TlsfrontCommand.commandRequired(spec);
     }
 
     /** {@code tlsfront cert self-signed --host NAME... --out DIR}. */
@@ -36,6 +36,9 @@ final class CertCommand implements Runnable {
         @Option(names = "--host", required = true, paramLabel = "NAME",
                 description = "A DNS name or IP address the certificate names; repeat for several.")
         List<String> hosts;
+
+        @Option(names = "--force", description = "Replace a certificate and key already in DIR.")
+        boolean force;
 
         @Option(names = "--out", required = true, paramLabel = "DIR",
                 description = "Directory for " + SelfSignedCertificates.CERT_FILE + " and " + SelfSignedCertificates.KEY_FILE + ".")
@@ -51,6 +54,11 @@ final class CertCommand implements Runnable {
                     throw new ParameterException(spec.commandLine(),
                             "--host: '" + host + "' (expected: a DNS name or an IP address)");
                 }
+            }
+            Path existingKey = out.resolve(SelfSignedCertificates.KEY_FILE);
+            if (java.nio.file.Files.exists(existingKey) && !force) {
+                throw new ParameterException(spec.commandLine(), "'" + existingKey + "' exists (expected: --force to"
+                        + " replace it, or another --out)");
             }
             var generated = SelfSignedCertificates.generate(hosts.stream().map(HostName::normalize).toList(), Instant.now());
             SelfSignedCertificates.write(generated, out);

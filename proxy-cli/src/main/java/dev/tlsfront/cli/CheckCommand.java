@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Load the config, the certificates and the keys; bind nothing.",
             "Print the effective settings and each certificate's names and expiry; exit 0, or 78 on any problem."},
-        footer = {"", ExitCodes.HELP})
+        footer = {"", ExitCodes.CHECK_HELP})
 final class CheckCommand implements Callable<Integer> {
 
     @Mixin

@@ -20,5 +20,12 @@ final class ExitCodes {
               74  a listen address could not be bound
               78  configuration error (config file, certificate or key)""";
 
+    /** What {@code check} can return: it binds nothing, so never 74. */
+    static final String CHECK_HELP = """
+            Exit codes:
+              0   the config, certificates and keys load (warnings are printed, not failed)
+              64  usage error (unknown option, missing argument)
+              78  configuration error (config file, certificate or key), each at its file:line:col""";
+
     private ExitCodes() {}
 }

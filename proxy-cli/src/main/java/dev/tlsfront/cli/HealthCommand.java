@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
  * (Docker reads exactly those two).
  */
 @Command(name = "health", mixinStandardHelpOptions = true,
-        description = {"Ask a running tlsfront's admin listener (admin.listen in the config) for /healthz.",
+        description = {"Ask a running tlsfront whether it is healthy.",
+            "Asks the admin listener (admin.listen in the config, or --url) for /healthz.",
             "Print its answer; exit 0 when it is 200, 1 when it is not or nothing answers, 78 on a config problem."})
 final class HealthCommand implements Callable<Integer> {
 

@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code tlsfront probe URL}: audits a live site, whatever serves it, for the HTTPS-only checklist. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
-        description = {"Check a running site from the outside: plain HTTP only redirects, TLS 1.2/1.3 with",
-            "forward-secret AEAD suites, a valid certificate, HSTS once on every HTTPS response, Secure cookies,",
+        description = {"Audit a running site from the outside, whatever serves it.",
+            "Checks that plain HTTP only redirects, TLS 1.2/1.3 with forward-secret AEAD suites, a valid certificate, HSTS once on every HTTPS response, Secure cookies,",
             "no redirect or form to http://, and no effect of client-sent X-Forwarded-* headers.",
             "Sends only GET requests and never leaves the site. Exit 0 when nothing FAILs, 1 when something does."},
         footer = {"", "Example: tlsfront probe https://example.com/ --path /login --path /account"})

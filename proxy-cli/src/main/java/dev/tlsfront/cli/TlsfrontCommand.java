@@ -14,14 +14,24 @@ import picocli.CommandLine.Spec;
         description = "An HTTPS-only front door for a plain-HTTP web app.",
         subcommands = {RunCommand.class, CheckCommand.class, CertCommand.class, HealthCommand.class, ProbeCommand.class},
         footer = {"", ExitCodes.HELP})
-public final class TlsfrontCommand implements Runnable {
+public final class TlsfrontCommand implements java.util.concurrent.Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
+    /** No command given: the usage, on standard error, and a usage error. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return commandRequired(spec);
+    }
+
+    /** For a command that only groups others: say which, print the usage, exit 64. */
+    static int commandRequired(CommandSpec spec) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(spec.qualifiedName() + ": a command is needed (expected: one of "
+                + String.join(", ", spec.subcommands().keySet()) + ")");
+        spec.commandLine().usage(err);
+        return ExitCodes.USAGE;
     }
 
     /** A command line wired with tlsfront's exit codes, writing to the given streams. */
@@ -31,7 +41,14 @@ public final class TlsfrontCommand implements Runnable {
                 .setErr(err);
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
-            failed.getErr().println("tlsfront: " + e.getMessage());
+            var subcommands = failed.getCommandSpec().subcommands();
+            if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !subcommands.isEmpty()
+                    && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+                failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": unknown command '"
+                        + unmatched.getUnmatched().get(0) + "' (expected: one of " + String.join(", ", subcommands.keySet()) + ")");
+            } else {
+                failed.getErr().println("tlsfront: " + e.getMessage());
+            }
             failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCodes.USAGE;
         });

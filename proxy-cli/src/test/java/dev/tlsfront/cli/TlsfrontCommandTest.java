@@ -108,6 +108,43 @@ class TlsfrontCommandTest {
     }
 
     @Test
+    void noCommandOrAnUnknownOneIsAUsageErrorThatSaysWhichExist() {
+        assertThat(run()).isEqualTo(64);
+        assertThat(err.toString()).startsWith("tlsfront: a command is needed (expected: one of run, check, cert, health,"
+                + " probe)").contains("Usage: tlsfront");
+        assertThat(run("cert")).isEqualTo(64);
+        assertThat(err.toString()).contains("tlsfront cert: a command is needed (expected: one of self-signed)");
+        assertThat(run("frobnicate")).isEqualTo(64);
+        assertThat(err.toString()).contains("tlsfront: unknown command 'frobnicate' (expected: one of run, check, cert,"
+                + " health, probe)");
+    }
+
+    @Test
+    void certSelfSignedKeepsAnExistingKeyUnlessForced() throws Exception {
+        assertThat(run("cert", "self-signed", "--host", "dev.test", "--out", dir.toString())).isZero();
+        String key = Files.readString(dir.resolve(SelfSignedCertificates.KEY_FILE));
+
+        assertThat(run("cert", "self-signed", "--host", "dev.test", "--out", dir.toString())).isEqualTo(64);
+        assertThat(err.toString()).contains("exists (expected: --force to replace it, or another --out)");
+        assertThat(Files.readString(dir.resolve(SelfSignedCertificates.KEY_FILE))).isEqualTo(key);
+        assertThat(run("cert", "self-signed", "--host", "dev.test", "--out", dir.toString(), "--force")).isZero();
+        assertThat(Files.readString(dir.resolve(SelfSignedCertificates.KEY_FILE))).isNotEqualTo(key);
+    }
+
+    @Test
+    void helpCutsNoDescriptionAndCheckListsOnlyItsOwnExitCodes() {
+        assertThat(run("--help")).isZero();
+        for (String line : out.toString().lines().toList()) {
+            if (line.matches("  [a-z]+ {2,}[A-Z].*")) {  // a command's summary line
+                assertThat(line.strip()).as("summary line").endsWith(".");
+            }
+        }
+        out.getBuffer().setLength(0);
+        assertThat(run("check", "--help")).isZero();
+        assertThat(out.toString()).contains("78  configuration error").doesNotContain("74  ").doesNotContain("70  ");
+    }
+
+    @Test
     void helpListsTheCommandsAndExitCodes() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("run", "check", "cert", "78  configuration error");
