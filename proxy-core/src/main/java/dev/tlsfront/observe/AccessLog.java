@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>combined: {@code client - - [time] "request" status bytes "referer" "user-agent"} as Apache and
  * nginx write it, then {@code rt=} request seconds, {@code bt=} backend seconds (to the response
- * head; {@code -} without one), {@code tls=} and {@code cipher=}. Quoted fields escape {@code "},
+ * head; {@code -} without one), {@code tls=}, {@code cipher=} and {@code rid=} (the request ID). Quoted fields escape {@code "},
  * {@code \} and bytes outside printable ASCII as {@code \xHH}, as nginx does.
  *
  * <p>json: the same fields as key-value pairs of the logging event, which the JSON encoder writes
@@ -71,6 +71,7 @@ public final class AccessLog {
                     .addKeyValue("backend_time", e.backendNanos() < 0 ? null : seconds(e.backendNanos()))
                     .addKeyValue("tls_protocol", absentIfDash(e.tlsProtocol()))
                     .addKeyValue("tls_cipher", absentIfDash(e.tlsCipher()))
+                    .addKeyValue("request_id", absentIfDash(e.requestId()))
                     .log("access");
         } else {
             log.info(combined(e));
@@ -96,7 +97,8 @@ public final class AccessLog {
         } else {
             appendSeconds(line, e.backendNanos());
         }
-        return line.append(" tls=").append(e.tlsProtocol()).append(" cipher=").append(e.tlsCipher()).toString();
+        return line.append(" tls=").append(e.tlsProtocol()).append(" cipher=").append(e.tlsCipher())
+                .append(" rid=").append(e.requestId()).toString();
     }
 
     private static String clfTime(long millis) {

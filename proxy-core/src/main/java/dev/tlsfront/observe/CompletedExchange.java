@@ -17,7 +17,8 @@ package dev.tlsfront.observe;
  * @param backendNanos from the request to the backend to its response head; -1 without a backend answer
  * @param tlsProtocol the connection's TLS version, or "-" on the plaintext listener
  * @param tlsCipher the connection's cipher suite, or "-"
+ * @param requestId the request's X-Request-ID, or "-" for a request that could not be parsed
  */
 public record CompletedExchange(String client, long endMillis, String method, String target, String protocol,
         String host, int status, long bytesSent, String referer, String userAgent, long requestNanos,
-        long backendNanos, String tlsProtocol, String tlsCipher) {}
+        long backendNanos, String tlsProtocol, String tlsCipher, String requestId) {}

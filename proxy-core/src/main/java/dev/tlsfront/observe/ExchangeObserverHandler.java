@@ -17,15 +17,20 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import dev.tlsfront.config.Cidr;
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * Watches each exchange go by, just above the HTTP codec (on an HTTP/2 stream, above the frame to
  * HTTP object codec), so it sees requests as parsed and responses as finally sent, whoever made them
- * (the backend, a policy, a 4xx of tlsfront's own). When a response ends it records the exchange in
- * the metrics and, when configured, the access log. It changes nothing that passes through.
+ * (the backend, a policy, a 4xx of tlsfront's own). It gives each request its {@link RequestId}
+ * (in the request to the app and in the response), and when a response ends it records the
+ * exchange in the metrics and, when configured, the access log.
  */
 public final class ExchangeObserverHandler extends ChannelDuplexHandler {
+
+    private static final io.netty.util.AsciiString X_REQUEST_ID = io.netty.util.AsciiString.cached("x-request-id");
 
     /** A request read whose response has not ended yet. */
     private static final class Pending {
@@ -36,6 +41,7 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
         final String host;
         final String referer;
         final String userAgent;
+        String requestId = "-";
         int status;
         long bytesSent;
 
@@ -64,6 +70,9 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
     private final ProxyMetrics metrics;
     private final AccessLog accessLog;
     private final ExchangeNotes notes = new ExchangeNotes();
+    private final List<Cidr> trustedProxies;
+    /** Whether the connection's client is a trusted proxy, whose X-Request-ID is kept; null until looked up. */
+    private Boolean fromTrustedProxy;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>(2);
     /** The connection's peer, protocol and TLS, looked up at the first exchange's end. */
     private String client;
@@ -71,6 +80,13 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
     private ConnectionObserverHandler.TlsSummary tls;
 
     public ExchangeObserverHandler(Listener listener, ProxyMetrics metrics, AccessLog accessLog) {
+        this(listener, metrics, accessLog, List.of());
+    }
+
+    /** @param trustedProxies {@code backend.trusted_proxies}: their X-Request-ID is kept */
+    public ExchangeObserverHandler(Listener listener, ProxyMetrics metrics, AccessLog accessLog,
+            List<Cidr> trustedProxies) {
+        this.trustedProxies = List.copyOf(trustedProxies);
         this.listener = listener;
         this.metrics = metrics;
         this.accessLog = accessLog;
@@ -97,7 +113,15 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
-            pending.add(new Pending(request, accessLog.enabled()));
+            Pending next = new Pending(request, accessLog.enabled());
+            if (fromTrustedProxy == null) {
+                InetSocketAddress client = ClientAddress.of(ctx.channel());
+                fromTrustedProxy = client != null && client.getAddress() != null
+                        && trustedProxies.stream().anyMatch(cidr -> cidr.contains(client.getAddress()));
+            }
+            next.requestId = RequestId.decide(request.headers().get(X_REQUEST_ID), fromTrustedProxy);
+            request.headers().set(X_REQUEST_ID, next.requestId);
+            pending.add(next);
         } else if (msg instanceof MalformedRequest && pending.isEmpty()) {
             // In the middle of a body it aborts the exchange already pending; otherwise it is answered.
             pending.add(new Pending());
@@ -117,6 +141,9 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
                 pending.add(new Pending());
             }
             pending.peek().status = response.status().code();
+            if (!pending.peek().requestId.equals("-")) {
+                response.headers().set(X_REQUEST_ID, pending.peek().requestId);
+            }
         }
         if (msg instanceof HttpContent content && !pending.isEmpty()) {
             Pending current = pending.peek();
@@ -154,7 +181,8 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
             }
             accessLog.record(new CompletedExchange(originating != null ? originating : client, System.currentTimeMillis(), done.method, done.target,
                     protocol != null && !done.protocol.equals("-") ? protocol : done.protocol, done.host, status,
-                    done.bytesSent, done.referer, done.userAgent, requestNanos, backendNanos, tls.protocol(), tls.cipher()));
+                    done.bytesSent, done.referer, done.userAgent, requestNanos, backendNanos, tls.protocol(), tls.cipher(),
+                    done.requestId));
         }
     }
 

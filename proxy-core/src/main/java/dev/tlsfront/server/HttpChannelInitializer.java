@@ -76,7 +76,8 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
                         config.limits().headerTimeout().toMillis(),
                         config.limits().bodyTimeout().toMillis()))
                 .addLast(CODEC, new HttpServerCodec(HttpsChannelInitializer.decoderConfig(config)))
-                .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTP, metrics, generation.accessLog()))
+                .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTP, metrics, generation.accessLog(),
+                        config.policy().trustedProxies()))
                 .addLast(IDLE, new IdleConnectionHandler(config.limits().keepAliveTimeout().toMillis()))
                 .addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());
         boolean http01 = config.https().acme().filter(acme -> acme.challenges().contains(AcmeConfig.Challenge.HTTP_01))

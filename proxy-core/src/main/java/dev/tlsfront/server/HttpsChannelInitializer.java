@@ -236,7 +236,8 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
                 .addLast(SYNTAX, new RequestSyntaxHandler(limits(config), config.limits().headerTimeout().toMillis(),
                         config.limits().bodyTimeout().toMillis()))
                 .addLast(CODEC, new HttpServerCodec(decoderConfig(config)))
-                .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTPS, metrics, generation.accessLog()))
+                .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTPS, metrics, generation.accessLog(),
+                        config.policy().trustedProxies()))
                 .addLast(HSTS, generation.policies().newHstsHandler())
                 .addLast(FLOW, new FlowControlHandler())
                 .addLast(IDLE, new IdleConnectionHandler(config.limits().keepAliveTimeout().toMillis()))
@@ -264,7 +265,8 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
                         stream.pipeline()
                                 .addLast(H2_STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
                                 .addLast(H2_ADAPT, adapter)
-                                .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTPS, metrics, generation.accessLog()))
+                                .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTPS, metrics, generation.accessLog(),
+                        config.policy().trustedProxies()))
                                 .addLast(HSTS, generation.policies().newHstsHandler())
                                 .addLast(H2_BODY_TIMEOUT, new StreamBodyTimeoutHandler(config.limits().bodyTimeout().toMillis()))
                                 .addLast(FLOW, new FlowControlHandler());
