@@ -141,7 +141,7 @@ class WebSocketTest {
                     .containsIgnoringCase("x-forwarded-proto: https");
             int admin = proxy.server.adminAddress().orElseThrow().getPort();
             assertThat(Command.run("curl", "--http1.1", "-s", "http://127.0.0.1:" + admin + "/metrics").output())
-                    .contains("tlsfront_requests_total{code=\"1xx\",listener=\"https\",method=\"GET\"} 1.0")
+                    .contains("tlsfront_requests_total{code=\"101\",listener=\"https\",method=\"GET\"} 1.0")
                     .contains("tlsfront_open_connections{listener=\"https\"} 1.0");
             ws.abort();
         }

@@ -527,11 +527,33 @@ public final class ConfigLoader {
                 }
             }
 
+            Map<Integer, String> errorPages = new LinkedHashMap<>();
+            Section pages = https.section("error_pages");
+            for (String code : pages.keys()) {
+                int status = code.matches("\\d{3}") ? Integer.parseInt(code) : -1;
+                if (!dev.tlsfront.http.ErrorPages.isOwnStatus(status)) {
+                    pages.problem(pages.keyPositionOf(code), code, "not a status tlsfront answers with itself (expected:"
+                            + " one of 400, 404, 408, 413, 414, 417, 421, 431, 501, 502, 503, 504, 505)");
+                    continue;
+                }
+                file(pages, code, "an HTML file of at most 64 KiB").ifPresent(file -> {
+                    try {
+                        if (Files.size(file) > 64 * 1024) {
+                            pages.problem(code, "'" + file + "' is larger than 64 KiB (expected: a small HTML page)");
+                        } else {
+                            errorPages.put(status, Files.readString(file, StandardCharsets.UTF_8));
+                        }
+                    } catch (IOException | java.io.UncheckedIOException e) {
+                        pages.problem(code, "'" + file + "' cannot be read as UTF-8 text (expected: an HTML file)");
+                    }
+                });
+            }
+
             List<Cidr> trusted = cidrs(backend, "trusted_proxies");
             boolean forwarded = backend.bool("forwarded", false);
             return new PolicyConfig(new PolicyConfig.Hsts(maxAge, subdomains, preload, rampState),
                     new PolicyConfig.Cookies(httpOnly, Optional.of(sameSite).filter(v -> !v.isEmpty())),
-                    upgrade, headers, trusted, forwarded);
+                    upgrade, headers, trusted, forwarded, errorPages);
         }
 
         private LimitsConfig limits(Section limits) {

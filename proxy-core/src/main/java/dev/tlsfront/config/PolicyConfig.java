@@ -16,18 +16,22 @@ import java.util.Optional;
  * @param responseHeaders headers set on every HTTPS response (replacing the backend's)
  * @param trustedProxies peers whose X-Forwarded-For chain is kept (tlsfront behind a load balancer)
  * @param forwarded also send the RFC 7239 {@code Forwarded} header
+ * @param errorPages the operator's HTML pages for the errors tlsfront answers itself, by status
+ *     ({@code https.error_pages}), as read from their files
  */
 public record PolicyConfig(Hsts hsts, Cookies cookies, boolean upgradeInsecureRequests,
-        Map<String, String> responseHeaders, List<Cidr> trustedProxies, boolean forwarded) {
+        Map<String, String> responseHeaders, List<Cidr> trustedProxies, boolean forwarded,
+        Map<Integer, String> errorPages) {
 
     public static final PolicyConfig DEFAULT = new PolicyConfig(Hsts.DEFAULT, Cookies.DEFAULT, false, Map.of(),
-            List.of(), false);
+            List.of(), false, Map.of());
 
     public PolicyConfig {
         Objects.requireNonNull(hsts, "hsts");
         Objects.requireNonNull(cookies, "cookies");
         responseHeaders = Map.copyOf(responseHeaders);
         trustedProxies = List.copyOf(trustedProxies);
+        errorPages = Map.copyOf(errorPages);
     }
 
     /**

@@ -14,10 +14,11 @@ import java.util.Optional;
  * @param locations the Location rewriting rule
  * @param responseHeaders the operator's extra headers, when there are any (shared)
  * @param upgradeInsecureRequests whether to add the CSP directive
+ * @param errorPages the HTML pages for the errors tlsfront answers itself
  */
 public record HttpsPolicies(StrictTransportSecurityHandler hsts, Optional<HstsRampHandler.Values> hstsRamp,
         String canonicalHost, ForwardedHeaders forwarded, SecureCookies cookies, LocationRewriter locations,
-        Optional<ResponseHeadersHandler> responseHeaders, boolean upgradeInsecureRequests) {
+        Optional<ResponseHeadersHandler> responseHeaders, boolean upgradeInsecureRequests, ErrorPages errorPages) {
 
     /** The HSTS handler for a new connection or stream: the shared one, or a ramped one of its own. */
     public io.netty.channel.ChannelHandler newHstsHandler() {
@@ -42,6 +43,6 @@ public record HttpsPolicies(StrictTransportSecurityHandler hsts, Optional<HstsRa
                         config.backend().port()),
                 policy.responseHeaders().isEmpty() ? Optional.empty()
                         : Optional.of(new ResponseHeadersHandler(policy.responseHeaders())),
-                policy.upgradeInsecureRequests());
+                policy.upgradeInsecureRequests(), new ErrorPages(policy.errorPages()));
     }
 }

@@ -9,8 +9,19 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
-/** The responses tlsfront makes itself (400, 404, 502, 504...): a short plain-text body naming the status. */
+/**
+ * The responses tlsfront makes itself (400, 404, 502, 504...): a short plain-text body naming the
+ * status, never cached. They are {@link Made}, so that {@link ErrorPageHandler} can tell them from
+ * the app's and give a browser an HTML page instead.
+ */
 public final class LocalResponse {
+
+    /** A response of tlsfront's own. */
+    public static final class Made extends DefaultFullHttpResponse {
+        Made(HttpResponseStatus status, io.netty.buffer.ByteBuf content) {
+            super(HttpVersion.HTTP_1_1, status, content);
+        }
+    }
 
     private LocalResponse() {}
 
@@ -20,8 +31,7 @@ public final class LocalResponse {
      */
     public static FullHttpResponse of(ByteBufAllocator alloc, HttpResponseStatus status, boolean close) {
         String text = status.code() + " " + status.reasonPhrase() + "\n";
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                ByteBufUtil.writeAscii(alloc, text));
+        FullHttpResponse response = new Made(status, ByteBufUtil.writeAscii(alloc, text));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, text.length())

@@ -8,6 +8,7 @@ import dev.tlsfront.proxyprotocol.ProxyProtocolHandler;
 import dev.tlsfront.config.AcmeConfig;
 import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.http.AcmeChallengeHandler;
+import dev.tlsfront.http.ErrorPageHandler;
 import dev.tlsfront.http.IdleConnectionHandler;
 import dev.tlsfront.http.RequestSyntaxHandler;
 import dev.tlsfront.http.LingeringCloseHandler;
@@ -30,6 +31,7 @@ import java.util.function.Supplier;
  *   <li>{@value #SYNTAX}: strict HTTP/1.1 syntax on the raw bytes, and the header deadline;
  *   <li>{@value #CODEC}: HTTP/1.1 decoding and encoding;
  *   <li>{@value #OBSERVE}: the access log and the metrics, one record per exchange;
+ *   <li>{@value #ERROR_PAGES}: an HTML page for tlsfront's own errors, for clients that accept HTML;
  *   <li>{@value #IDLE}: closes a keep-alive connection idle for {@code limits.keepalive_timeout};
  *   <li>{@value #KEEP_ALIVE}: closes the connection after a response when either side asked to;
  *   <li>{@value #ACME} (with ACME's http-01 or {@code acme_webroot}): answers the tokens of tlsfront's
@@ -45,6 +47,7 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
     static final String CONNECTION = "connection";
     static final String LINGER = "lingering-close";
     static final String OBSERVE = "observe";
+    static final String ERROR_PAGES = "error-pages";
     static final String IDLE = "idle-timeout";
     static final String KEEP_ALIVE = "keep-alive";
     static final String ACME = "acme-challenge";
@@ -78,6 +81,7 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
                 .addLast(CODEC, new HttpServerCodec(HttpsChannelInitializer.decoderConfig(config)))
                 .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTP, metrics, generation.accessLog(),
                         config.policy().trustedProxies()))
+                .addLast(ERROR_PAGES, new ErrorPageHandler(generation.policies().errorPages()))
                 .addLast(IDLE, new IdleConnectionHandler(config.limits().keepAliveTimeout().toMillis()))
                 .addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());
         boolean http01 = config.https().acme().filter(acme -> acme.challenges().contains(AcmeConfig.Challenge.HTTP_01))

@@ -7,6 +7,7 @@ import dev.tlsfront.forward.BackendPool;
 import dev.tlsfront.forward.ProxyFrontendHandler;
 import dev.tlsfront.forward.RequestBufferingHandler;
 import dev.tlsfront.forward.TunnelHandler;
+import dev.tlsfront.http.ErrorPageHandler;
 import dev.tlsfront.http.ForwardedHeadersHandler;
 import dev.tlsfront.http.HopByHopHeadersHandler;
 import dev.tlsfront.http.HttpsPolicies;
@@ -70,6 +71,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #SYNTAX}: strict HTTP/1.1 syntax and framing on the raw bytes, and the header deadline;
  *   <li>{@value #CODEC}: HTTP/1.1 decoding and encoding;
  *   <li>{@value #OBSERVE}: the access log and the metrics, one record per exchange as finally answered;
+ *   <li>{@value #ERROR_PAGES}: an HTML page instead of the plain text of tlsfront's own errors, for
+ *       clients that accept HTML;
  *   <li>{@value #HSTS}: one Strict-Transport-Security on every response, whoever made it;
  *   <li>{@value #FLOW}: hands on one decoded message per read, so body pieces and pipelined requests
  *       are read only as fast as the backend takes them;
@@ -84,7 +87,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@value #H2_STREAM_CODEC}: the stream's frames as HTTP/1.1 objects, and back;
  *   <li>{@value #H2_ADAPT}: the request shaped exactly as over HTTP/1.1;
- *   <li>{@value #OBSERVE}, {@value #HSTS} as above;
+ *   <li>{@value #OBSERVE}, {@value #ERROR_PAGES}, {@value #HSTS} as above;
  *   <li>{@value #H2_BODY_TIMEOUT}: {@code limits.body_timeout} for the request body (on HTTP/1.1 the
  *       syntax handler keeps it);
  *   <li>{@value #FLOW} as above;
@@ -131,6 +134,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
     static final String H2_BODY_TIMEOUT = "h2-body-timeout";
     static final String OBSERVE = "observe";
     static final String HSTS = "hsts";
+    static final String ERROR_PAGES = "error-pages";
     static final String FLOW = "flow-control";
     static final String IDLE = "idle-timeout";
     static final String KEEP_ALIVE = "keep-alive";
@@ -238,6 +242,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
                 .addLast(CODEC, new HttpServerCodec(decoderConfig(config)))
                 .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTPS, metrics, generation.accessLog(),
                         config.policy().trustedProxies()))
+                .addLast(ERROR_PAGES, new ErrorPageHandler(generation.policies().errorPages()))
                 .addLast(HSTS, generation.policies().newHstsHandler())
                 .addLast(FLOW, new FlowControlHandler())
                 .addLast(IDLE, new IdleConnectionHandler(config.limits().keepAliveTimeout().toMillis()))
@@ -267,6 +272,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
                                 .addLast(H2_ADAPT, adapter)
                                 .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTPS, metrics, generation.accessLog(),
                         config.policy().trustedProxies()))
+                                .addLast(ERROR_PAGES, new ErrorPageHandler(generation.policies().errorPages()))
                                 .addLast(HSTS, generation.policies().newHstsHandler())
                                 .addLast(H2_BODY_TIMEOUT, new StreamBodyTimeoutHandler(config.limits().bodyTimeout().toMillis()))
                                 .addLast(FLOW, new FlowControlHandler());
@@ -299,7 +305,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
 
     /** The HTTP handlers, removed last to first so that bytes a decoder still held go on to the tunnel. */
     private static final List<String> HTTP_HANDLERS = List.of(PROXY, BUFFERING, UPGRADE_INSECURE, RESPONSE_HEADERS,
-            LOCATION, COOKIES, FORWARDED, HOP_BY_HOP, EXPECT, VALIDATION, KEEP_ALIVE, IDLE, FLOW, HSTS, OBSERVE, CODEC,
+            LOCATION, COOKIES, FORWARDED, HOP_BY_HOP, EXPECT, VALIDATION, KEEP_ALIVE, IDLE, FLOW, HSTS, ERROR_PAGES, OBSERVE, CODEC,
             SYNTAX, LINGER);
 
     static void toTunnel(ChannelPipeline pipeline, long idleTimeoutMillis) {

@@ -471,6 +471,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void errorPagesNameStatusesTlsfrontAnswersWithAndReadableFiles() throws Exception {
+        Files.writeString(dir.resolve("502.html"), "<h1>back soon</h1>");
+        assertThat(parse(MINIMAL + "  error_pages: { 502: 502.html }\n").policy().errorPages())
+                .containsEntry(502, "<h1>back soon</h1>");
+        assertThat(problems(MINIMAL + "  error_pages: { 418: 502.html, 503: none.html }\n")).containsExactly(
+                "tlsfront.yaml:5:18: https.error_pages.418: not a status tlsfront answers with itself (expected: one of"
+                        + " 400, 404, 408, 413, 414, 417, 421, 431, 501, 502, 503, 504, 505)",
+                "tlsfront.yaml:5:38: https.error_pages.503: '" + dir.resolve("none.html") + "': no such file (expected:"
+                        + " an HTML file of at most 64 KiB)");
+    }
+
+    @Test
     void selfSignedTogetherWithCertificatesIsRejected() {
         assertThat(problems(MINIMAL + "  self_signed: true\n")).containsExactly(
                 "tlsfront.yaml:5:16: https.self_signed: true together with certificates (expected: self_signed alone, for development)");

@@ -50,15 +50,15 @@ class ExchangeObserverHandlerTest {
     void aStreamedResponseCountsOnceAtItsEndAndA100ContinueNotAtAll() throws Exception {
         request(HttpMethod.POST);
         writeAndDrop(LocalResponse.of(channel.alloc(), HttpResponseStatus.CONTINUE, false));
-        assertThat(scrape()).contains("tlsfront_requests_total{code=\"2xx\",listener=\"https\",method=\"POST\"} 0.0");
+        assertThat(scrape()).doesNotContain("tlsfront_requests_total{");  // no series before a request is counted
 
         writeAndDrop(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED));
         writeAndDrop(new DefaultHttpContent(Unpooled.copiedBuffer(new byte[10])));
-        assertThat(scrape()).contains("tlsfront_requests_total{code=\"2xx\",listener=\"https\",method=\"POST\"} 0.0");
+        assertThat(scrape()).doesNotContain("tlsfront_requests_total{");
         writeAndDrop(new DefaultLastHttpContent(Unpooled.copiedBuffer(new byte[5])));
 
-        assertThat(scrape()).contains("tlsfront_requests_total{code=\"2xx\",listener=\"https\",method=\"POST\"} 1.0")
-                .contains("tlsfront_requests_total{code=\"1xx\",listener=\"https\",method=\"POST\"} 0.0")
+        assertThat(scrape()).contains("tlsfront_requests_total{code=\"201\",listener=\"https\",method=\"POST\"} 1.0")
+                .doesNotContain("code=\"100\"")
                 .contains("tlsfront_request_duration_seconds_count{listener=\"https\"} 1");
         channel.finishAndReleaseAll();
     }
@@ -71,7 +71,7 @@ class ExchangeObserverHandlerTest {
 
         channel.close();
 
-        assertThat(scrape()).contains("tlsfront_requests_total{code=\"4xx\",listener=\"https\",method=\"GET\"} 1.0")
+        assertThat(scrape()).contains("tlsfront_requests_total{code=\"499\",listener=\"https\",method=\"GET\"} 1.0")
                 .contains("tlsfront_backend_failures_total{reason=\"timeout\"} 1.0")
                 .contains("tlsfront_open_connections{listener=\"https\"} 0.0");
     }
@@ -82,7 +82,7 @@ class ExchangeObserverHandlerTest {
         channel.readInbound();
         writeAndDrop(LocalResponse.of(channel.alloc(), HttpResponseStatus.BAD_REQUEST, true));
 
-        assertThat(scrape()).contains("tlsfront_requests_total{code=\"4xx\",listener=\"https\",method=\"other\"} 1.0");
+        assertThat(scrape()).contains("tlsfront_requests_total{code=\"400\",listener=\"https\",method=\"other\"} 1.0");
         channel.finishAndReleaseAll();
     }
 }
