@@ -151,6 +151,27 @@ class DaemonTest {
     }
 
     @Test
+    void withJsonLogsEveryLineTheDaemonWritesIsOneJsonObject() throws Exception {
+        TestCertificate certificate = TestCertificate.create(state, "localhost", "127.0.0.1");
+        Path config = state.resolve("json.yaml");
+        Files.writeString(config, RunningProxy.yaml(certificate, "http://127.0.0.1:9", "")
+                .replace("server: { drain_timeout: 2s }", "server: { drain_timeout: 2s, log_format: json }")
+                + "access_log: { format: json }\n");
+        try (TlsfrontProcess tlsfront = TlsfrontProcess.start(Map.of(), "run", "-c", config.toString())) {
+            Command.run("curl", "-sk", "--max-time", "10", "https://localhost:" + tlsfront.httpsPort + "/");  // a 502, logged
+            assertThat(tlsfront.terminate(Duration.ofSeconds(20))).isZero();
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            var lines = tlsfront.output().lines().filter(l -> !l.isBlank()).toList();
+            assertThat(lines).hasSizeGreaterThan(3);
+            for (String line : lines) {
+                var node = json.readTree(line);
+                assertThat(node.has("time")).as(line).isTrue();
+            }
+            assertThat(tlsfront.output()).contains("\"level\":\"WARN\"", "unreachable: connection refused", "\"status\":502");
+        }
+    }
+
+    @Test
     void bindFailureExits74() throws Exception {
         try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Path config = state.resolve("taken.yaml");

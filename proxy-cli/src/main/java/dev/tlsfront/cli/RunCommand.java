@@ -56,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return ExitCodes.CONFIG;
         }
-        LogLevel.apply(loaded.server().logLevel());
+        ServerLogging.apply(loaded.server());
         AccessLogging.apply(loaded.accessLog());
         Site site;
         try {
@@ -81,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Runnable reload = () -> {
             if (reloader.reload()) {
-                LogLevel.apply(server.config().server().logLevel());
+                ServerLogging.apply(server.config().server());
                 AccessLogging.apply(server.config().accessLog());  // reopens the file after rotation
             }
         };

@@ -577,8 +577,9 @@ public final class ConfigLoader {
             int loops = server.integer("event_loops", 0, 0, 1024);
             var drain = server.duration("drain_timeout", ServerConfig.DEFAULT_DRAIN_TIMEOUT);
             String level = server.choice("log_level", LOG_LEVELS, "info");
+            boolean json = server.choice("log_format", ordered("text", false, "json", true), false);
             server.rejectUnknown();
-            return new ServerConfig(loops, drain, level);
+            return new ServerConfig(loops, drain, level, json);
         }
     }
 

@@ -9,11 +9,12 @@ import java.util.Objects;
  * @param eventLoops event-loop threads; 0 means one per available core
  * @param drainTimeout on shutdown, how long in-flight requests may take to finish
  * @param logLevel the root log level: error, warn, info, debug or trace
+ * @param logJson the server's own log as one JSON object per line (for pipelines), not text lines
  */
-public record ServerConfig(int eventLoops, Duration drainTimeout, String logLevel) {
+public record ServerConfig(int eventLoops, Duration drainTimeout, String logLevel, boolean logJson) {
 
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
-    public static final ServerConfig DEFAULT = new ServerConfig(0, DEFAULT_DRAIN_TIMEOUT, "info");
+    public static final ServerConfig DEFAULT = new ServerConfig(0, DEFAULT_DRAIN_TIMEOUT, "info", false);
 
     public ServerConfig {
         if (eventLoops < 0) {

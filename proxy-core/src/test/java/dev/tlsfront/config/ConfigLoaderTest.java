@@ -114,7 +114,7 @@ class ConfigLoaderTest {
         assertThat(config.backend().responseTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.backend().poolIdleTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.backend().poolMaxIdle()).isEqualTo(8);
-        assertThat(config.server()).isEqualTo(new ServerConfig(3, Duration.ofHours(1), "debug"));
+        assertThat(config.server()).isEqualTo(new ServerConfig(3, Duration.ofHours(1), "debug", false));
     }
 
     @Test
