@@ -3,6 +3,7 @@ package dev.tlsfront.cli;
 import dev.tlsfront.acme.AutomaticCertificates;
 import dev.tlsfront.config.AcmeConfig;
 import dev.tlsfront.config.ConfigException;
+import dev.tlsfront.config.DurationSyntax;
 import dev.tlsfront.config.HttpsListenerConfig.TlsConfig;
 import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.http.HstsRamp;
@@ -58,12 +59,12 @@ final class CheckCommand implements Callable<Integer> {
                 + loaded.http().acmeWebroot().map(p -> ", acme_webroot " + p).orElse(""));
         TlsConfig tls = loaded.https().tls();
         out.println("https: listen " + loaded.https().listen() + ", profile " + tls.profile().name().toLowerCase()
-                + ", protocols " + String.join(" ", tls.protocols()) + ", handshake_timeout " + tls.handshakeTimeout().toMillis() + "ms"
+                + ", protocols " + String.join(" ", tls.protocols()) + ", handshake_timeout " + DurationSyntax.format(tls.handshakeTimeout())
                 + ", alpn " + String.join(" ", tls.alpn()));
         out.println("https ciphers: " + String.join(" ", tls.ciphers()));
-        out.println("backend: " + loaded.backend().url() + ", connect_timeout " + loaded.backend().connectTimeout().toMillis()
-                + "ms, response_timeout " + loaded.backend().responseTimeout().toMillis() + "ms, pool idle_timeout "
-                + loaded.backend().poolIdleTimeout().toMillis() + "ms, max_idle " + loaded.backend().poolMaxIdle());
+        out.println("backend: " + loaded.backend().url() + ", connect_timeout " + DurationSyntax.format(loaded.backend().connectTimeout())
+                + ", response_timeout " + DurationSyntax.format(loaded.backend().responseTimeout()) + ", pool idle_timeout "
+                + DurationSyntax.format(loaded.backend().poolIdleTimeout()) + ", max_idle " + loaded.backend().poolMaxIdle());
 
         var policy = loaded.policy();
         out.println("hsts: " + policy.hsts().headerValue() + "; cookies: Secure"
@@ -76,15 +77,17 @@ final class CheckCommand implements Callable<Integer> {
         var limits = loaded.limits();
         out.println("limits: request line " + limits.maxRequestLine() + " B, header block " + limits.maxHeaderBlock()
                 + " B, " + limits.maxHeaderFields() + " fields, body " + (limits.maxBodySize() == 0 ? "unlimited" : limits.maxBodySize() + " B")
-                + ", header_timeout " + limits.headerTimeout().toMillis() + "ms, body_timeout " + limits.bodyTimeout().toMillis()
-                + "ms, keepalive_timeout " + limits.keepAliveTimeout().toMillis() + "ms, max_connections " + limits.maxConnections());
+                + ", header_timeout " + DurationSyntax.format(limits.headerTimeout()) + ", body_timeout "
+                + DurationSyntax.format(limits.bodyTimeout()) + ", keepalive_timeout " + DurationSyntax.format(limits.keepAliveTimeout())
+                + ", max_connections " + limits.maxConnections());
         out.println("admin: " + loaded.admin().listen().map(a -> "listen " + a + " (GET /healthz, GET /metrics)").orElse("off"));
         out.println("access_log: " + (loaded.accessLog().enabled()
                 ? loaded.accessLog().format().name().toLowerCase() + " to "
                         + loaded.accessLog().path().map(Path::toString).orElse("standard output")
                 : "off"));
         out.println("server: event_loops " + (loaded.server().eventLoops() == 0 ? "one per core" : loaded.server().eventLoops())
-                + ", drain_timeout " + loaded.server().drainTimeout().toSeconds() + "s, log_level " + loaded.server().logLevel());
+                + ", drain_timeout " + DurationSyntax.format(loaded.server().drainTimeout()) + ", log_level "
+                + loaded.server().logLevel() + (loaded.server().logJson() ? ", log_format json" : ""));
 
         if (loaded.https().selfSignedDir().isPresent()) {
             Path dir = loaded.https().selfSignedDir().get();

@@ -86,7 +86,7 @@ public final class ConfigLoader {
         }
         ProxyConfig config = new Binder(dir, problems).bind(new Section(mapping, "", problems));
         if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
+            throw new ConfigException(inFileOrder(problems));
         }
         return config;
     }
@@ -122,12 +122,30 @@ public final class ConfigLoader {
                     : Optional.empty();
             adminSection.rejectUnknown();
             AccessLogConfig accessLog = accessLog(root.section("access_log"));
+            if (http != null && https != null) {
+                sharedAddress(root, "http", http.listen(), "https", https.listen());
+                admin.ifPresent(a -> {
+                    sharedAddress(root, "admin", a, "https", https.listen());
+                    sharedAddress(root, "admin", a, "http", http.listen());
+                });
+            }
             root.rejectUnknown();
             if (!problems.isEmpty()) {
                 return null;
             }
             return new ProxyConfig(hosts, http, https, backend, server, policy, limits, new AdminConfig(admin), accessLog,
                     hostPositions);
+        }
+
+        /** Two listeners cannot bind one address: caught here, by check, not by a failed start. */
+        private void sharedAddress(Section root, String first, ListenAddress a, String second, ListenAddress b) {
+            boolean wildcard = a.host().equals("0.0.0.0") || a.host().equals("::") || b.host().equals("0.0.0.0")
+                    || b.host().equals("::");
+            if (a.port() != 0 && a.port() == b.port() && (a.host().equals(b.host()) || wildcard)) {
+                Section section = root.section(first);
+                section.problem("listen", "'" + a + "' is also " + second + ".listen's address " + b
+                        + " (expected: a port of its own for each listener)");
+            }
         }
 
         private AccessLogConfig accessLog(Section section) {
@@ -147,7 +165,8 @@ public final class ConfigLoader {
             }
             LinkedHashSet<String> hosts = new LinkedHashSet<>();
             int problemsBefore = problems.size();
-            for (ConfigNode.Scalar host : root.scalars("hosts", "host names such as example.com")) {
+            List<ConfigNode.Scalar> entries = root.scalars("hosts", "host names such as example.com");
+            for (ConfigNode.Scalar host : entries) {
                 if (HostName.isValid(host.text())) {
                     hosts.add(HostName.normalize(host.text()));
                     hostPositions.putIfAbsent(HostName.normalize(host.text()), host.position().toString());
@@ -160,7 +179,7 @@ public final class ConfigLoader {
                             + "' (expected: a host name such as example.com, or an IP address)");
                 }
             }
-            if (hosts.isEmpty() && problems.size() == problemsBefore) {
+            if (entries.isEmpty() && problems.size() == problemsBefore) {
                 root.problem("hosts", "empty (expected: at least one host name, e.g. hosts: [example.com])");
             }
             return List.copyOf(hosts);
@@ -591,6 +610,20 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             return null;
         }
+    }
+
+    private static final java.util.regex.Pattern POSITION = java.util.regex.Pattern.compile("^.*?:(\\d+):(\\d+): ");
+
+    /** The problems sorted by line and column, as they appear in the file; unplaced ones last. */
+    private static List<String> inFileOrder(List<String> problems) {
+        List<String> sorted = new ArrayList<>(problems);
+        sorted.sort(java.util.Comparator.comparingLong(ConfigLoader::placeOf));
+        return sorted;
+    }
+
+    private static long placeOf(String problem) {
+        java.util.regex.Matcher m = POSITION.matcher(problem);
+        return m.find() ? Long.parseLong(m.group(1)) * 100_000 + Long.parseLong(m.group(2)) : Long.MAX_VALUE;
     }
 
     private static Long within(Long value, long min, long max) {

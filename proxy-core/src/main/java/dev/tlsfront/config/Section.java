@@ -113,12 +113,33 @@ final class Section {
     }
 
 
+    /** A duration; {@code 0} (no unit needed) means no limit, for every timeout alike. */
     Duration duration(String key, Duration dflt) {
-        return value(key, dflt, DurationSyntax.EXPECTED, DurationSyntax::parse);
+        Optional<Scalar> scalar = scalar(key, DurationSyntax.EXPECTED);
+        if (scalar.isEmpty()) {
+            return dflt;
+        }
+        Duration parsed = DurationSyntax.parse(scalar.get().text());
+        if (parsed == null) {
+            problem(scalar.get().position(), key, "'" + scalar.get().text() + "' (expected: "
+                    + DurationSyntax.expected(scalar.get().text()) + ")");
+            return dflt;
+        }
+        return parsed;
     }
 
     long size(String key, long dflt) {
-        return value(key, dflt, SizeSyntax.EXPECTED, SizeSyntax::parse);
+        Optional<Scalar> scalar = scalar(key, SizeSyntax.EXPECTED);
+        if (scalar.isEmpty()) {
+            return dflt;
+        }
+        Long parsed = SizeSyntax.parse(scalar.get().text());
+        if (parsed == null) {
+            problem(scalar.get().position(), key, "'" + scalar.get().text() + "' (expected: "
+                    + SizeSyntax.expected(scalar.get().text()) + ")");
+            return dflt;
+        }
+        return parsed;
     }
 
     /** One of a fixed set of words; {@code options} iterates in the order to list them. */
@@ -199,8 +220,26 @@ final class Section {
         return entry == null ? node.position() : entry.keyPosition();
     }
 
+    /**
+     * Records a problem, unless one is already recorded at the same place: one mistake gives one
+     * error (an unset {@code ${VAR}} is not also an invalid host; {@code https: yes} is not also a
+     * missing {@code https.certificates}).
+     */
     void problem(Position at, String key, String message) {
-        problems.add(at + ": " + path(key) + ": " + message);
+        String prefix = at + ": ";
+        String keyPath = path(key);
+        boolean alreadySaid = problems.stream().filter(p -> p.startsWith(prefix))
+                .map(p -> p.substring(prefix.length(), Math.max(prefix.length(), p.indexOf(": ", prefix.length()))))
+                .anyMatch(other -> related(other, keyPath));
+        if (!alreadySaid) {
+            problems.add(prefix + keyPath + ": " + message);
+        }
+    }
+
+    /** One key path is the other, or holds it: a problem at one place about it is the same mistake. */
+    private static boolean related(String a, String b) {
+        return a.equals(b) || b.startsWith(a + ".") || b.startsWith(a + "[") || a.startsWith(b + ".")
+                || a.startsWith(b + "[");
     }
 
     void problem(String key, String message) {

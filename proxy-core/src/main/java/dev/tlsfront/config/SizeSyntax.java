@@ -12,6 +12,18 @@ final class SizeSyntax {
 
     private SizeSyntax() {}
 
+    /** What was wrong with {@code text} and how sizes are written, for its message. */
+    static String expected(String text) {
+        String t = text.strip();
+        if (t.matches("\\d+([.,]\\d+)?\\s*(KB|MB|GB|kB|K|M|G|k|m|g|kb|mb|gb)")) {
+            return EXPECTED + "; units are binary, KiB, MiB, GiB (10MB is written 10MiB)";
+        }
+        if (t.matches("\\d+[.,]\\d+.*")) {
+            return EXPECTED + "; whole numbers only";
+        }
+        return EXPECTED;
+    }
+
     /** The number of bytes, or null when {@code text} is not a size. */
     static Long parse(String text) {
         Matcher m = FORM.matcher(text.strip());

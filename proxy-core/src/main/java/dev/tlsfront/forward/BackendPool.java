@@ -124,7 +124,7 @@ public final class BackendPool {
         channels.addFirst(channel);
         channel.read();
         boolean[] scheduled = sweeping.get();
-        if (!scheduled[0]) {
+        if (!scheduled[0] && idleTimeoutNanos > 0) {  // 0: no limit, kept until the app closes them
             scheduled[0] = true;
             EventLoop loop = channel.eventLoop();
             loop.schedule(() -> sweep(loop, channels, scheduled), idleTimeoutNanos, TimeUnit.NANOSECONDS);

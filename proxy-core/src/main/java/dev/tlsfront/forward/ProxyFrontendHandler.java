@@ -360,7 +360,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
 
     private void armResponseTimer() {
         lastBackendActivity = System.nanoTime();
-        if (responseTimer == null) {
+        if (responseTimer == null && responseTimeoutNanos > 0) {  // 0: no limit, as for every timeout
             responseTimer = ctx.executor().schedule(this::responseTimerFired, responseTimeoutNanos, TimeUnit.NANOSECONDS);
         }
     }

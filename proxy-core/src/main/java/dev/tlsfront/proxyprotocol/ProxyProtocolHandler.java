@@ -68,6 +68,10 @@ public final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, Refusal.UNTRUSTED, "not from a trusted balancer");
             return;
         }
+        if (config.timeout().isZero()) {  // 0: no limit, as for every timeout
+            ctx.fireChannelActive();
+            return;
+        }
         deadline = ctx.executor().schedule(() -> refuse(ctx, Refusal.TIMEOUT,
                 "no PROXY header within " + config.timeout().toMillis() + " ms"),
                 config.timeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -236,8 +236,10 @@ public final class ProxyServer implements AutoCloseable {
         for (Channel ch : httpsConnections) {
             ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(DrainRequest.INSTANCE));
         }
-        boolean clean = httpsConnections.newCloseFuture().awaitUninterruptibly(
-                Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+        // 0: no limit, as for every timeout: wait for every exchange to finish.
+        boolean clean = deadline.isZero() ? httpsConnections.newCloseFuture().awaitUninterruptibly().isDone()
+                : httpsConnections.newCloseFuture().awaitUninterruptibly(Math.max(0, end - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
         if (!clean) {
             log.warn("drain deadline of {} ms reached with {} connections still busy; closing them",
                     deadline.toMillis(), httpsConnections.size());

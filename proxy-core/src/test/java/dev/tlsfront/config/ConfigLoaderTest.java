@@ -174,7 +174,7 @@ class ConfigLoaderTest {
                 "tlsfront.yaml:7:15: https.certificates[0].cert: '" + dir.resolve("missing.pem")
                         + "': no such file (expected: a PEM certificate chain, leaf first)",
                 "tlsfront.yaml:9:8: backend.url: 'https://app:8000' (expected: http://HOST:PORT such as http://127.0.0.1:8000)",
-                "tlsfront.yaml:10:20: backend.connect_timeout: '5 seconds' (expected: a duration such as 500ms, 10s, 5m, 1h or 365d)",
+                "tlsfront.yaml:10:20: backend.connect_timeout: '5 seconds' (expected: a duration such as 500ms, 10s, 5m, 1h or 365d; units ms, s, m, h, d)",
                 "tlsfront.yaml:11:21: backend.response_timeout: '-1s' (expected: a duration such as 500ms, 10s, 5m, 1h or 365d)",
                 "tlsfront.yaml:12:24: server.event_loops: 'many' (expected: a whole number from 0 to 1024)");
     }
@@ -337,8 +337,7 @@ class ConfigLoaderTest {
     void unsetEnvironmentVariableIsAProblemAtItsPosition() {
         assertThat(problems(MINIMAL + "backend: { url: \"${APP_URL}\" }\n")).containsExactly(
                 "tlsfront.yaml:5:17: backend.url: ${APP_URL}: environment variable is not set"
-                        + " (expected: set APP_URL, or write ${APP_URL:-default})",
-                "tlsfront.yaml:5:17: backend.url: '' (expected: http://HOST:PORT such as http://127.0.0.1:8000)");
+                        + " (expected: set APP_URL, or write ${APP_URL:-default})");  // one mistake, one error
     }
 
     @Test
@@ -480,6 +479,48 @@ class ConfigLoaderTest {
                         + " 400, 404, 408, 413, 414, 417, 421, 431, 501, 502, 503, 504, 505)",
                 "tlsfront.yaml:5:38: https.error_pages.503: '" + dir.resolve("none.html") + "': no such file (expected:"
                         + " an HTML file of at most 64 KiB)");
+    }
+
+    @Test
+    void oneMistakeGivesOneErrorAndErrorsComeInFileOrder() {
+        assertThat(problems("hosts: [\"${NO_SUCH_HOST}\"]\nhttps: yes\n")).containsExactly(
+                "tlsfront.yaml:1:9: hosts[0]: ${NO_SUCH_HOST}: environment variable is not set (expected: set NO_SUCH_HOST,"
+                        + " or write ${NO_SUCH_HOST:-default})",
+                "tlsfront.yaml:2:8: https: 'yes' (expected: a mapping of settings)");
+        assertThat(problems(MINIMAL + "limits: { header_timeout: soon }\nhttp: { listen: nowhere }\n")).extracting(p -> p.substring(0, 16))
+                .containsExactly("tlsfront.yaml:5:", "tlsfront.yaml:6:");
+    }
+
+    @Test
+    void durationsAndSizesSaySpelledHowWhenWrongAndZeroMeansNoLimit() throws Exception {
+        assertThat(problems(MINIMAL + "limits: { header_timeout: 1.5s, max_body_size: 10MB }\n")).containsExactly(
+                "tlsfront.yaml:5:27: limits.header_timeout: '1.5s' (expected: a duration such as 500ms, 10s, 5m, 1h or"
+                        + " 365d; whole numbers only, e.g. 1500ms for 1.5s)",
+                "tlsfront.yaml:5:48: limits.max_body_size: '10MB' (expected: a size such as 8192, 16KiB, 1MiB or 1GiB;"
+                        + " units are binary, KiB, MiB, GiB (10MB is written 10MiB))");
+        ProxyConfig zero = parse(MINIMAL + "limits: { header_timeout: 0 }\nbackend: { response_timeout: 0 }\n");
+        assertThat(zero.limits().headerTimeout()).isZero();
+        assertThat(zero.backend().responseTimeout()).isZero();
+        assertThat(DurationSyntax.format(Duration.ofSeconds(5))).isEqualTo("5s");
+        assertThat(DurationSyntax.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        assertThat(DurationSyntax.format(Duration.ofDays(730))).isEqualTo("730d");
+    }
+
+    @Test
+    void twoListenersOnOneAddressAreCaughtBeforeAnyBind() {
+        assertThat(problems("""
+                hosts: [example.com]
+                http: { listen: "0.0.0.0:8443" }
+                https:
+                  listen: "127.0.0.1:8443"
+                  certificates:
+                    - { cert: cert.pem, key: key.pem }
+                admin: { listen: "127.0.0.1:8443" }
+                """)).containsExactly(
+                "tlsfront.yaml:2:17: http.listen: '0.0.0.0:8443' is also https.listen's address 127.0.0.1:8443 (expected:"
+                        + " a port of its own for each listener)",
+                "tlsfront.yaml:7:18: admin.listen: '127.0.0.1:8443' is also https.listen's address 127.0.0.1:8443"
+                        + " (expected: a port of its own for each listener)");
     }
 
     @Test
