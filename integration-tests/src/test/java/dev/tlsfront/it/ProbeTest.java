@@ -38,6 +38,16 @@ class ProbeTest {
         return report.output().lines().filter(l -> l.matches(status + " +" + java.util.regex.Pattern.quote(check) + " .*")).toList();
     }
 
+    private static List<JsonNode> findings(JsonNode report, String check) {
+        List<JsonNode> found = new ArrayList<>();
+        report.path("findings").forEach(f -> {
+            if (f.path("check").asText().equals(check)) {
+                found.add(f);
+            }
+        });
+        return found;
+    }
+
     @Test
     void tlsfrontPassesEveryCheck() throws Exception {
         TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
@@ -54,7 +64,9 @@ class ProbeTest {
                     "PASS  tls.versions         accepts TLSv1.2, TLSv1.3 only");
             assertThat(lines(report, "PASS", "tls.cbc")).hasSize(1);
             assertThat(lines(report, "PASS", "tls.forward-secrecy")).hasSize(1);
-            assertThat(lines(report, "PASS", "hsts").get(0)).contains("including a 404 and a redirect");
+            // The test backend answers every path with 200, and the report does not claim a 404 it did not see.
+            assertThat(lines(report, "PASS", "hsts").get(0))
+                    .contains("once on each of 4 HTTPS responses (including the 200 for a path that does not exist and a redirect)");
             assertThat(lines(report, "PASS", "cookies").get(0)).contains("all Secure");
             // The app's http:// redirect arrives rewritten: the chain stays on https.
             assertThat(lines(report, "PASS", "redirects").get(0))
@@ -65,7 +77,13 @@ class ProbeTest {
                     "--http-port", Integer.toString(proxy.httpPort()), "--json").output());
             assertThat(json.path("ok").asBoolean()).isTrue();
             assertThat(json.path("summary").path("fail").asInt()).isZero();
-            assertThat(json.path("findings").get(0).path("check").asText()).isEqualTo("tls.certificate");
+            JsonNode first = json.path("findings").get(0);
+            assertThat(first.path("check").asText()).isEqualTo("tls.certificate");
+            assertThat(first.path("url").asText()).isEqualTo("https://localhost:" + proxy.httpsPort() + "/");
+            assertThat(first.path("fix").isNull()).as("a PASS has no fix").isTrue();
+            JsonNode redirect = findings(json, "http.redirect").get(0);
+            assertThat(redirect.path("http_status").asInt()).isEqualTo(301);
+            assertThat(redirect.path("details").path("location").asText()).startsWith("https://localhost:" + proxy.httpsPort() + "/");
         }
     }
 
@@ -87,7 +105,8 @@ class ProbeTest {
             assertThat(report.exitCode()).as(report.output()).isZero();
             assertThat(report.output()).doesNotContain("FAIL ")
                     .contains("PASS  tls.certificate      trusted, names site.test")
-                    .contains("PASS  mixed-content        https://site.test:" + site.httpsPort() + "/: no http:// links");
+                    .contains("PASS  mixed-content        no http:// links");
+            assertThat(lines(report, "PASS", "hsts").get(0)).endsWith("(including a 404)");
         }
     }
 
@@ -106,7 +125,10 @@ class ProbeTest {
 
             assertThat(report.exitCode()).as(report.output()).isEqualTo(1);
             assertThat(lines(report, "FAIL", "http.hsts")).hasSize(2)  // on / and on the deep path
-                    .first().asString().contains("Strict-Transport-Security sent over plain HTTP on /: [" + HSTS + "]");
+                    .first().asString().contains("Strict-Transport-Security sent over plain HTTP: [" + HSTS + "]");
+            // Each FAIL says where it was seen, with the status of that response.
+            assertThat(report.output()).contains("at: http://localhost:" + site.httpPort() + "/ (301)",
+                    "at: https://localhost:" + site.httpsPort() + "/login (302)");
             assertThat(lines(report, "FAIL", "tls.versions")).as(report.output()).singleElement().asString().contains("accepts TLSv1.1");
             assertThat(lines(report, "FAIL", "tls.cbc")).singleElement().asString().contains("accepts the CBC suite ECDHE-ECDSA-AES128-SHA");
             assertThat(lines(report, "FAIL", "cookies")).singleElement().asString()

@@ -1,6 +1,7 @@
 package dev.tlsfront.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tlsfront.cli.probe.Finding;
 import dev.tlsfront.cli.probe.SiteProbe;
@@ -55,8 +56,8 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     @Option(names = "--resolve", paramLabel = "HOST:PORT:ADDR",
-            description = "Connect to ADDR for HOST (on every port), as curl's --resolve.")
-    String resolve;
+            description = "Connect to ADDR for HOST (on every port), as curl's --resolve (repeatable: the entry for the URL's host is used).")
+    List<String> resolve = new ArrayList<>();
 
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "80",
             description = "The plaintext port to check (default: ${DEFAULT-VALUE}).")
@@ -95,12 +96,17 @@ final class ProbeCommand implements Callable<Integer> {
             counts.forEach((status, n) -> summary.put(status.name().toLowerCase(Locale.ROOT), n));
             report.put("summary", summary);
             report.put("findings", findings);
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+            out.println(new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                    .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
         } else {
             out.println("tlsfront probe " + url);
             for (Finding finding : findings) {
                 out.printf("%-5s %-20s %s%n", finding.status(), finding.check(), finding.evidence());
-                if (!finding.fix().isEmpty()) {
+                boolean actionable = finding.status() == Finding.Status.FAIL || finding.status() == Finding.Status.WARN;
+                if (actionable && finding.httpStatus() != null) {
+                    out.printf("%-26s at: %s (%d)%n", "", finding.url(), finding.httpStatus());
+                }
+                if (finding.fix() != null) {
                     out.printf("%-26s fix: %s%n", "", finding.fix());
                 }
             }
@@ -112,15 +118,28 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     private Optional<InetAddress> resolved() throws UnknownHostException {
-        if (resolve == null) {
-            return Optional.empty();
+        Optional<InetAddress> chosen = Optional.empty();
+        for (String entry : resolve) {
+            String[] parts = entry.split(":", 3);
+            if (parts.length != 3 || parts[0].isEmpty() || !parts[1].matches("[0-9]+|\\*")) {
+                throw new ParameterException(spec.commandLine(), "--resolve: '" + entry + "' (expected: HOST:PORT:ADDRESS, e.g. "
+                        + url.getHost() + ":443:127.0.0.1)");
+            }
+            if (parts[0].equalsIgnoreCase(url.getHost()) && chosen.isEmpty()) {
+                String address = parts[2].startsWith("[") && parts[2].endsWith("]")
+                        ? parts[2].substring(1, parts[2].length() - 1) : parts[2];
+                try {
+                    chosen = Optional.of(InetAddress.getByName(address));
+                } catch (UnknownHostException e) {
+                    throw new ParameterException(spec.commandLine(), "--resolve: '" + entry + "': " + address
+                            + " is not an address (expected: an IP address, e.g. 127.0.0.1)");
+                }
+            }
         }
-        String[] parts = resolve.split(":", 3);
-        if (parts.length != 3 || !parts[0].equalsIgnoreCase(url.getHost())) {
-            throw new ParameterException(spec.commandLine(), "--resolve: '" + resolve + "' (expected: " + url.getHost()
-                    + ":PORT:ADDRESS)");
+        if (!resolve.isEmpty() && chosen.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--resolve: no entry for " + url.getHost()
+                    + " (expected: " + url.getHost() + ":PORT:ADDRESS)");
         }
-        String address = parts[2].startsWith("[") && parts[2].endsWith("]") ? parts[2].substring(1, parts[2].length() - 1) : parts[2];
-        return Optional.of(InetAddress.getByName(address));
+        return chosen;
     }
 }

@@ -120,6 +120,18 @@ class TlsfrontCommandTest {
     }
 
     @Test
+    void probeResolveIsRepeatableAndMustCoverTheUrlsHost() {
+        assertThat(run("probe", "https://site.test/", "--resolve", "other.test:443:127.0.0.1")).isEqualTo(64);
+        assertThat(err.toString()).contains("--resolve: no entry for site.test (expected: site.test:PORT:ADDRESS)");
+        assertThat(run("probe", "https://site.test/", "--resolve", "site.test:443")).isEqualTo(64);
+        assertThat(err.toString()).contains("--resolve: 'site.test:443' (expected: HOST:PORT:ADDRESS, e.g. site.test:443:127.0.0.1)");
+        // Two entries, the second for the URL's host: accepted, and the probe runs (port 9 on loopback: nothing listens).
+        int exit = run("probe", "https://site.test:9/", "--resolve", "other.test:9:127.0.0.2", "--resolve", "site.test:9:127.0.0.1");
+        assertThat(exit).as(err.toString()).isEqualTo(1);
+        assertThat(out.toString()).contains("FAIL  tls.connect").contains("127.0.0.1");
+    }
+
+    @Test
     void certSelfSignedKeepsAnExistingKeyUnlessForced() throws Exception {
         assertThat(run("cert", "self-signed", "--host", "dev.test", "--out", dir.toString())).isZero();
         String key = Files.readString(dir.resolve(SelfSignedCertificates.KEY_FILE));
