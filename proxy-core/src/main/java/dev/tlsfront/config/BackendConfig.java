@@ -30,6 +30,8 @@ public record BackendConfig(String host, int port, Duration connectTimeout, Dura
         ALL
     }
 
+    /** The app a fresh install is put in front of. */
+    public static final String DEFAULT_URL = "http://127.0.0.1:8000";
     public static final long DEFAULT_REQUEST_BUFFER_MEMORY = 1 << 20;
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);

@@ -487,7 +487,7 @@ public final class ConfigLoader {
         }
 
         private BackendConfig backend(Section backend) {
-            URI url = backend.value("url", URI.create("http://127.0.0.1:8000"),
+            URI url = backend.value("url", URI.create(BackendConfig.DEFAULT_URL),
                     "http://HOST:PORT such as http://127.0.0.1:8000", ConfigLoader::backendUrl);
             var connect = backend.duration("connect_timeout", BackendConfig.DEFAULT_CONNECT_TIMEOUT);
             var response = backend.duration("response_timeout", BackendConfig.DEFAULT_RESPONSE_TIMEOUT);
@@ -512,12 +512,8 @@ public final class ConfigLoader {
                     text -> text.matches("\\d{1,12}") ? java.time.Duration.ofSeconds(Long.parseLong(text)) : DurationSyntax.parse(text));
             boolean subdomains = hsts.bool("include_subdomains", false);
             boolean preload = hsts.bool("preload", false);
-            if (preload && !subdomains) {
-                hsts.problem("preload", "true without include_subdomains: true (expected: both, as the preload list requires)");
-                preload = false;
-            } else if (preload && maxAge.compareTo(PolicyConfig.Hsts.PRELOAD_MIN_MAX_AGE) < 0) {
-                hsts.problem("preload", "true with max_age " + maxAge.toSeconds()
-                        + " (expected: max_age of at least 31536000 seconds, one year, as the preload list requires)");
+            if (preload && PolicyConfig.Hsts.preloadProblem(maxAge, subdomains) != null) {
+                hsts.problem("preload", PolicyConfig.Hsts.preloadProblem(maxAge, subdomains));
                 preload = false;
             }
             boolean ramp = hsts.bool("ramp", false);
@@ -577,26 +573,31 @@ public final class ConfigLoader {
 
         private LimitsConfig limits(Section limits) {
             LimitsConfig d = LimitsConfig.DEFAULT;
-            int line = (int) Math.min(Integer.MAX_VALUE, limits.value("max_request_line", (long) d.maxRequestLine(),
-                    "a size from 64 bytes to 1MiB such as 8KiB", t -> within(SizeSyntax.parse(t), 64, 1 << 20)));
-            int block = (int) Math.min(Integer.MAX_VALUE, limits.value("max_header_block", (long) d.maxHeaderBlock(),
-                    "a size from 256 bytes to 1MiB such as 32KiB", t -> within(SizeSyntax.parse(t), 256, 1 << 20)));
-            int fields = limits.integer("max_header_fields", d.maxHeaderFields(), 1, 10_000);
+            int line = (int) (long) limits.value("max_request_line", (long) d.maxRequestLine(),
+                    "a size from 64 bytes to 1MiB such as 8KiB",
+                    t -> within(SizeSyntax.parse(t), LimitsConfig.REQUEST_LINE.min(), LimitsConfig.REQUEST_LINE.max()));
+            int block = (int) (long) limits.value("max_header_block", (long) d.maxHeaderBlock(),
+                    "a size from 256 bytes to 1MiB such as 32KiB",
+                    t -> within(SizeSyntax.parse(t), LimitsConfig.HEADER_BLOCK.min(), LimitsConfig.HEADER_BLOCK.max()));
+            int fields = limits.integer("max_header_fields", d.maxHeaderFields(), (int) LimitsConfig.HEADER_FIELDS.min(),
+                    (int) LimitsConfig.HEADER_FIELDS.max());
             long body = limits.size("max_body_size", d.maxBodySize());
             var header = limits.duration("header_timeout", d.headerTimeout());
             var bodyTimeout = limits.duration("body_timeout", d.bodyTimeout());
             var keepAlive = limits.duration("keepalive_timeout", d.keepAliveTimeout());
-            int connections = limits.integer("max_connections", d.maxConnections(), 0, 10_000_000);
+            int connections = limits.integer("max_connections", d.maxConnections(), (int) LimitsConfig.CONNECTIONS.min(),
+                    (int) LimitsConfig.CONNECTIONS.max());
             var websocketIdle = limits.duration("websocket_idle_timeout", d.websocketIdleTimeout());
             limits.rejectUnknown();
             return new LimitsConfig(line, block, fields, body, header, bodyTimeout, keepAlive, connections, websocketIdle);
         }
 
         private ServerConfig server(Section server) {
-            int loops = server.integer("event_loops", 0, 0, 1024);
-            var drain = server.duration("drain_timeout", ServerConfig.DEFAULT_DRAIN_TIMEOUT);
-            String level = server.choice("log_level", LOG_LEVELS, "info");
-            boolean json = server.choice("log_format", ordered("text", false, "json", true), false);
+            ServerConfig d = ServerConfig.DEFAULT;
+            int loops = server.integer("event_loops", d.eventLoops(), 0, ServerConfig.MAX_EVENT_LOOPS);
+            var drain = server.duration("drain_timeout", d.drainTimeout());
+            String level = server.choice("log_level", LOG_LEVELS, d.logLevel());
+            boolean json = server.choice("log_format", ordered("text", false, "json", true), d.logJson());
             server.rejectUnknown();
             return new ServerConfig(loops, drain, level, json);
         }

@@ -22,6 +22,18 @@ public record LimitsConfig(int maxRequestLine, int maxHeaderBlock, int maxHeader
         Duration headerTimeout, Duration bodyTimeout, Duration keepAliveTimeout, int maxConnections,
         Duration websocketIdleTimeout) {
 
+    /** The values each limit may take: the loader's messages and this record's checks both use them. */
+    public record Range(long min, long max) {
+        boolean holds(long value) {
+            return value >= min && value <= max;
+        }
+    }
+
+    public static final Range REQUEST_LINE = new Range(64, 1 << 20);
+    public static final Range HEADER_BLOCK = new Range(256, 1 << 20);
+    public static final Range HEADER_FIELDS = new Range(1, 10_000);
+    public static final Range CONNECTIONS = new Range(0, 10_000_000);
+
     public static final LimitsConfig DEFAULT = new LimitsConfig(8 * 1024, 32 * 1024, 100, 0,
             Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(75), 10_000, Duration.ofHours(1));
 
@@ -30,8 +42,16 @@ public record LimitsConfig(int maxRequestLine, int maxHeaderBlock, int maxHeader
         Objects.requireNonNull(bodyTimeout, "bodyTimeout");
         Objects.requireNonNull(keepAliveTimeout, "keepAliveTimeout");
         Objects.requireNonNull(websocketIdleTimeout, "websocketIdleTimeout");
-        if (maxRequestLine < 64 || maxHeaderBlock < 256 || maxHeaderFields < 1 || maxBodySize < 0 || maxConnections < 0) {
-            throw new IllegalArgumentException("limits out of range");
+        check("max_request_line", maxRequestLine, REQUEST_LINE);
+        check("max_header_block", maxHeaderBlock, HEADER_BLOCK);
+        check("max_header_fields", maxHeaderFields, HEADER_FIELDS);
+        check("max_connections", maxConnections, CONNECTIONS);
+        check("max_body_size", maxBodySize, new Range(0, Long.MAX_VALUE));
+    }
+
+    private static void check(String key, long value, Range range) {
+        if (!range.holds(value)) {
+            throw new IllegalArgumentException(key + ": " + value + " (expected: " + range.min() + "-" + range.max() + ")");
         }
     }
 }

@@ -55,9 +55,24 @@ public record PolicyConfig(Hsts hsts, Cookies cookies, boolean upgradeInsecureRe
             if (maxAge.isNegative()) {
                 throw new IllegalArgumentException("max_age: " + maxAge + " (expected: 0 or more)");
             }
-            if (preload && (!includeSubdomains || maxAge.compareTo(PRELOAD_MIN_MAX_AGE) < 0)) {
-                throw new IllegalArgumentException("preload needs include_subdomains and max_age of a year or more");
+            if (preload && preloadProblem(maxAge, includeSubdomains) != null) {
+                throw new IllegalArgumentException("preload: " + preloadProblem(maxAge, includeSubdomains));
             }
+        }
+
+        /**
+         * What keeps a policy with this max-age and subdomain setting off the preload list, as the
+         * rest of a {@code preload: true} error; null when nothing does. The one statement of the rule.
+         */
+        public static String preloadProblem(Duration maxAge, boolean includeSubdomains) {
+            if (!includeSubdomains) {
+                return "true without include_subdomains: true (expected: both, as the preload list requires)";
+            }
+            if (maxAge.compareTo(PRELOAD_MIN_MAX_AGE) < 0) {
+                return "true with max_age " + maxAge.toSeconds() + " (expected: max_age of at least "
+                        + PRELOAD_MIN_MAX_AGE.toSeconds() + " seconds, one year, as the preload list requires)";
+            }
+            return null;
         }
 
         /** The header value, e.g. {@code max-age=63072000; includeSubDomains; preload}. */

@@ -14,11 +14,12 @@ import java.util.Objects;
 public record ServerConfig(int eventLoops, Duration drainTimeout, String logLevel, boolean logJson) {
 
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    public static final int MAX_EVENT_LOOPS = 1024;
     public static final ServerConfig DEFAULT = new ServerConfig(0, DEFAULT_DRAIN_TIMEOUT, "info", false);
 
     public ServerConfig {
-        if (eventLoops < 0) {
-            throw new IllegalArgumentException("event_loops: " + eventLoops + " (expected: 0 or more)");
+        if (eventLoops < 0 || eventLoops > MAX_EVENT_LOOPS) {
+            throw new IllegalArgumentException("event_loops: " + eventLoops + " (expected: 0-" + MAX_EVENT_LOOPS + ")");
         }
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(logLevel, "logLevel");

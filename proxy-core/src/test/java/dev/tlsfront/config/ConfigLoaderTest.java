@@ -231,6 +231,20 @@ class ConfigLoaderTest {
                 "tlsfront.yaml:5:60: https.hsts.preload: true with max_age 2592000 (expected: max_age of at least 31536000 seconds, one year, as the preload list requires)");
     }
 
+    /** The records hold the same rules as the loader, in the same words: there is one statement of each. */
+    @Test
+    void recordsMadeInCodeRefuseWhatTheLoaderRefuses() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PolicyConfig.Hsts(java.time.Duration.ofDays(30), true,
+                true, java.util.Optional.empty())).hasMessage("preload: true with max_age 2592000 (expected: max_age of at"
+                        + " least 31536000 seconds, one year, as the preload list requires)");
+        LimitsConfig d = LimitsConfig.DEFAULT;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LimitsConfig(32, d.maxHeaderBlock(), d.maxHeaderFields(),
+                d.maxBodySize(), d.headerTimeout(), d.bodyTimeout(), d.keepAliveTimeout(), d.maxConnections(),
+                d.websocketIdleTimeout())).hasMessage("max_request_line: 32 (expected: 64-1048576)");
+        assertThat(problems(MINIMAL + "limits: { max_request_line: 32 }\n")).singleElement().asString()
+                .contains("limits.max_request_line").contains("from 64 bytes to 1MiB");
+    }
+
     @Test
     void badPolicyValuesAreExplained() {
         assertThat(problems(MINIMAL + """
