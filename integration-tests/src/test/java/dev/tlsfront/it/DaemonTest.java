@@ -56,9 +56,9 @@ class DaemonTest {
             assertThat(tlsfront.output())
                     .containsPattern("\n127\\.0\\.0\\.1 - - \\[\\d\\d/\\w{3}/20\\d\\d:\\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\\] "
                             + "\"GET /echo HTTP/1\\.1\" 200 \\d+ \"-\" \"curl/[^\"]+\" rt=\\d+\\.\\d{3} bt=\\d+\\.\\d{3} "
-                            + "tls=TLSv1\\.3 cipher=TLS_\\w+ rid=[0-9a-f]{32}\n")
-                    .containsPattern("\"GET /x HTTP/1\\.1\" 301 0 \"-\" \"curl/[^\"]+\" rt=\\d+\\.\\d{3} bt=- tls=- cipher=- rid=[0-9a-f]{32}\n")
-                    .containsPattern("\"GET /echo\\?h2 HTTP/2\\.0\" 200 \\d+ .* tls=TLSv1\\.3 cipher=TLS_\\w+ rid=[0-9a-f]{32}\n");
+                            + "tls=TLSv1\\.3 cipher=TLS_\\w+ rid=[0-9a-f]{32} up=http://127\\.0\\.0\\.1:\\d+\n")
+                    .containsPattern("\"GET /x HTTP/1\\.1\" 301 0 \"-\" \"curl/[^\"]+\" rt=\\d+\\.\\d{3} bt=- tls=- cipher=- rid=[0-9a-f]{32} up=-\n")
+                    .containsPattern("\"GET /echo\\?h2 HTTP/2\\.0\" 200 \\d+ .* tls=TLSv1\\.3 cipher=TLS_\\w+ rid=[0-9a-f]{32} up=http://127\\.0\\.0\\.1:\\d+\n");
         }
     }
 

@@ -487,8 +487,45 @@ public final class ConfigLoader {
         }
 
         private BackendConfig backend(Section backend) {
-            URI url = backend.value("url", URI.create(BackendConfig.DEFAULT_URL),
-                    "http://HOST:PORT such as http://127.0.0.1:8000", ConfigLoader::backendUrl);
+            List<BackendServer> servers = new ArrayList<>();
+            if (backend.has("url") && backend.has("servers")) {
+                backend.problem("servers", "given together with url (expected: url for one server, or servers for several)");
+            } else if (backend.has("servers")) {
+                int problemsBefore = problems.size();
+                for (Section server : backend.sectionsOrScalars("servers", SERVER_EXPECTED, "url")) {
+                    backendServer(server).ifPresent(servers::add);
+                }
+                if (servers.isEmpty() && problems.size() == problemsBefore) {
+                    backend.problem("servers", "empty (expected: at least one " + SERVER_EXPECTED + ")");
+                }
+                for (int i = 0; i < servers.size(); i++) {
+                    for (int j = 0; j < i; j++) {
+                        if (servers.get(i).sameAddress(servers.get(j))) {
+                            backend.problem("servers", servers.get(i).url() + " is listed twice (expected: each server once;"
+                                    + " a weight gives one a larger share)");
+                        }
+                    }
+                }
+                if (!servers.isEmpty() && servers.stream().allMatch(BackendServer::backup)) {
+                    backend.problem("servers", "every server is a backup (expected: at least one that is not)");
+                }
+            }
+            if (servers.isEmpty() && !backend.has("servers")) {
+                URI url = backend.value("url", URI.create(BackendConfig.DEFAULT_URL), SERVER_URL_EXPECTED,
+                        ConfigLoader::backendUrl);
+                servers.add(serverAt(url, 1, false));
+            }
+            var balance = backend.choice("balance", ordered("round_robin", BackendConfig.Balance.ROUND_ROBIN,
+                    "least_conn", BackendConfig.Balance.LEAST_CONN, "first", BackendConfig.Balance.FIRST),
+                    BackendConfig.Balance.ROUND_ROBIN);
+            Optional<HealthCheckConfig> health = backend.has("health") ? health(backend.section("health")) : Optional.empty();
+            Section passiveSection = backend.section("passive");
+            PassiveHealthConfig d = PassiveHealthConfig.DEFAULT;
+            var passive = new PassiveHealthConfig(
+                    passiveSection.integer("max_fails", d.maxFails(), 0, PassiveHealthConfig.MAX_FAILS),
+                    passiveSection.duration("fail_timeout", d.failTimeout()));
+            passiveSection.rejectUnknown();
+            int retries = backend.integer("retries", BackendConfig.DEFAULT_RETRIES, 0, BackendConfig.MAX_RETRIES);
             var connect = backend.duration("connect_timeout", BackendConfig.DEFAULT_CONNECT_TIMEOUT);
             var response = backend.duration("response_timeout", BackendConfig.DEFAULT_RESPONSE_TIMEOUT);
             Section pool = backend.section("pool");
@@ -499,11 +536,51 @@ public final class ConfigLoader {
                     "off", BackendConfig.RequestBuffering.OFF, "all", BackendConfig.RequestBuffering.ALL),
                     BackendConfig.RequestBuffering.CHUNKED);
             long bufferMemory = backend.size("request_buffer_memory", BackendConfig.DEFAULT_REQUEST_BUFFER_MEMORY);
-            String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
-            return new BackendConfig(host, url.getPort() < 0 ? 80 : url.getPort(), connect, response, idle, maxIdle,
+            if (servers.isEmpty() || servers.stream().allMatch(BackendServer::backup)) {
+                servers = List.of(BackendServer.tcp("127.0.0.1", 8000));  // a problem was recorded; keeps the record valid
+            }
+            return new BackendConfig(servers, balance, health, passive, retries, connect, response, idle, maxIdle,
                     buffering, bufferMemory);
         }
 
+        private Optional<BackendServer> backendServer(Section server) {
+            URI url = server.value("url", null, SERVER_URL_EXPECTED, ConfigLoader::backendUrl);
+            int weight = server.integer("weight", 1, 1, BackendServer.MAX_WEIGHT);
+            boolean backup = server.bool("backup", false);
+            if (!server.has("url")) {
+                server.problem("url", "missing (expected: " + SERVER_URL_EXPECTED + ")");
+            }
+            server.rejectUnknown();
+            return Optional.ofNullable(url).map(u -> serverAt(u, weight, backup));
+        }
+
+        private Optional<HealthCheckConfig> health(Section health) {
+            String path = health.value("path", null, "a path such as /healthz", text -> text.startsWith("/")
+                    && text.chars().noneMatch(c -> c <= ' ' || c >= 0x7f) ? text : null);
+            var interval = health.duration("interval", HealthCheckConfig.DEFAULT_INTERVAL);
+            var timeout = health.duration("timeout", HealthCheckConfig.DEFAULT_TIMEOUT);
+            int rise = health.integer("rise", HealthCheckConfig.DEFAULT_RISE, 1, HealthCheckConfig.MAX_COUNT);
+            int fall = health.integer("fall", HealthCheckConfig.DEFAULT_FALL, 1, HealthCheckConfig.MAX_COUNT);
+            int[] expect = health.value("expect", parseStatusRange(HealthCheckConfig.DEFAULT_EXPECT),
+                    "a status or a range of them, such as 200 or 200-399", ConfigLoader::parseStatusRange);
+            health.rejectUnknown();
+            if (interval.isZero()) {
+                health.problem("interval", "0 (expected: a duration such as 5s; active checks are off without a path)");
+            }
+            if (timeout.isZero()) {
+                health.problem("timeout", "0 (expected: a duration such as 2s, shorter than the interval)");
+            }
+            if (path == null) {
+                if (!health.has("path")) {
+                    health.problem("path", "missing (expected: the path to check, such as /healthz)");
+                }
+                return Optional.empty();
+            }
+            if (interval.isZero() || timeout.isZero()) {
+                return Optional.empty();
+            }
+            return Optional.of(new HealthCheckConfig(path, interval, timeout, rise, fall, expect[0], expect[1]));
+        }
         /** The policy keys: hsts, cookies, upgrade_insecure_requests and response_headers under https; trusted_proxies and forwarded under backend. */
         private PolicyConfig policy(Section https, Section backend, Optional<Path> acmeStorage) {
             Section hsts = https.section("hsts");
@@ -631,7 +708,40 @@ public final class ConfigLoader {
         return value == null || value < min || value > max ? null : value;
     }
 
+    static final String SERVER_URL_EXPECTED = "http://HOST:PORT such as http://127.0.0.1:8000, or unix:/PATH of a Unix socket";
+    static final String SERVER_EXPECTED = "a URL, or { url: URL, weight: N, backup: true }";
+
+    private static BackendServer serverAt(URI url, int weight, boolean backup) {
+        if ("unix".equals(url.getScheme())) {
+            return new BackendServer("", 0, Optional.of(Path.of(url.getSchemeSpecificPart())), weight, backup);
+        }
+        String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
+        return new BackendServer(host, url.getPort() < 0 ? 80 : url.getPort(), Optional.empty(), weight, backup);
+    }
+
+    /** {@code 200} or {@code 200-399} as {from, to}; null when it is neither. */
+    private static int[] parseStatusRange(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([1-5]\\d\\d)(?:-([1-5]\\d\\d))?").matcher(text.strip());
+        if (!m.matches()) {
+            return null;
+        }
+        int from = Integer.parseInt(m.group(1));
+        int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
+        return from <= to ? new int[] {from, to} : null;
+    }
+
     private static URI backendUrl(String text) {
+        if (text.startsWith("unix:")) {
+            String path = text.substring(5);
+            if (!path.startsWith("/") || path.startsWith("//") || path.length() < 2 || path.indexOf('\0') >= 0) {
+                return null;
+            }
+            try {
+                return new URI("unix", path, null);
+            } catch (URISyntaxException e) {
+                return null;
+            }
+        }
         try {
             URI uri = new URI(text);
             boolean plainOrigin = "http".equals(uri.getScheme()) && uri.getHost() != null && uri.getUserInfo() == null

@@ -88,6 +88,39 @@ final class Section {
         return out;
     }
 
+    /**
+     * Each item of the list under {@code key} as a mapping, where a scalar item stands for a mapping
+     * of {@code scalarKey} to it ({@code - http://a:8000} is {@code - { url: http://a:8000 }}); a
+     * single scalar counts as a list of one. Empty when absent.
+     */
+    List<Section> sectionsOrScalars(String key, String expected, String scalarKey) {
+        known.add(key);
+        Entry entry = node.entries().get(key);
+        if (entry == null || entry.value() instanceof Scalar s && s.isNull()) {
+            return List.of();
+        }
+        List<ConfigNode> items = entry.value() instanceof Sequence seq ? seq.items()
+                : entry.value() instanceof Scalar ? List.of(entry.value()) : null;
+        if (items == null) {
+            wrong(entry, expected);
+            return List.of();
+        }
+        List<Section> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            ConfigNode item = items.get(i);
+            String itemPath = path(key) + "[" + i + "]";
+            if (item instanceof Mapping m) {
+                out.add(new Section(m, itemPath, problems));
+            } else if (item instanceof Scalar s && !s.isNull()) {
+                out.add(new Section(new Mapping(Map.of(scalarKey, new Entry(scalarKey, s.position(), s)), s.position()),
+                        itemPath, problems));
+            } else {
+                problems.add(item.position() + ": " + itemPath + ": " + describe(item) + " (expected: " + expected + ")");
+            }
+        }
+        return out;
+    }
+
     /** A scalar as text, or {@code dflt} when absent. */
     String string(String key, String dflt) {
         return scalar(key, "text").map(Scalar::text).orElse(dflt);

@@ -1,89 +1,106 @@
 package dev.tlsfront.forward;
 
+import dev.tlsfront.forward.RetryRule.Decision;
+import dev.tlsfront.forward.RetryRule.Failure;
 import dev.tlsfront.http.LocalResponse;
 import dev.tlsfront.http.MalformedRequest;
+import dev.tlsfront.http.QuietTimer;
 import dev.tlsfront.http.WebSocketUpgrade;
 import dev.tlsfront.observe.ExchangeNotes;
 import dev.tlsfront.observe.FailureText;
+import dev.tlsfront.upstream.Server;
+import dev.tlsfront.upstream.Upstream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Forwards each request of one client connection to a backend connection and relays the response,
- * one exchange at a time: the next pipelined request is read only when the current response is
+ * Forwards each request of one client connection to an app server and relays the response, one
+ * exchange at a time: the next pipelined request is read only when the current response is
  * complete, so responses go back in request order.
  *
- * <p>A backend that cannot be reached gives 502, one that does not answer within the response
- * timeout gives 504, and one that fails after the response head was sent makes the client connection
- * close, so that an incomplete response can never look complete.
- *
- * <p>A WebSocket upgrade that the backend accepts (101) ends the HTTP exchanges of both connections:
- * the client pipeline sheds its HTTP handlers (through {@code toTunnel}), the backend connection its
- * encoder, and the two are joined by a {@link TunnelHandler} for the rest of their lives.
+ * <p>An exchange moves through {@link Phase}s. The server is chosen by the {@link Upstream}; a
+ * failure before any response reached the client is retried where {@link RetryRule} allows, on
+ * another server; otherwise no server gives 503, a failed one 502, a silent one 504, and one that
+ * fails after the response head was sent makes the client connection close, so that an incomplete
+ * response can never look complete. A 101 to a WebSocket upgrade ends the HTTP exchanges of both
+ * connections ({@link ProtocolSwitch}).
  */
 public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter implements Exchange {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyFrontendHandler.class);
 
-    /** RFC 9110 §9.2.2: requests that may be sent twice without changing the outcome. */
-    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
-            HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
+    /** Where the current exchange is, on the app server's side. */
+    enum Phase {
+        /** No exchange: waiting for the next request head. */
+        IDLE,
+        /** A server was chosen and a connection to it is being made. */
+        CONNECTING,
+        /** The request head went to the server; its body is still being relayed. */
+        SENDING,
+        /** The whole request went to the server; its response has not begun. */
+        AWAITING,
+        /** The response head went to the client; its body is being relayed. */
+        RESPONDING
+    }
 
-    private final BackendPool pool;
-    private final long responseTimeoutNanos;
+    private final Upstream upstream;
     private final Consumer<ChannelPipeline> toTunnel;
 
     private ChannelHandlerContext ctx;
-    /** For the access log and the metrics: backend timing and failures. */
+    /** For the access log and the metrics: backend timing, failures and the server that answered. */
     private ExchangeNotes notes;
+    private QuietTimer responseTimer;
     private boolean draining;
     /** A read was asked of the client channel and no message has answered it yet. */
     private boolean readRequested;
 
-    // The current exchange; request is null between exchanges.
+    // The current exchange; request is null in IDLE.
+    private Phase phase = Phase.IDLE;
     private HttpRequest request;
+    /** The whole request was read from the client (its last content went on, or is to be sent again). */
+    private boolean requestComplete;
+    private boolean clientHttp10;
+    private boolean resendable;
+    private int retriesLeft;
+    private boolean staleRetried;
+    /** Servers that failed this exchange, in order; null until one has. */
+    private List<Server> tried;
+    private Server server;
     private Channel backend;
     private BackendRelayHandler relay;
     private boolean backendReused;
-    private boolean retryAllowed;
-    private boolean requestDone;
-    private boolean responseStarted;
-    private boolean clientHttp10;
     private boolean backendReadPending;
-    private long lastBackendActivity;
-    private ScheduledFuture<?> responseTimer;
 
     /**
      * @param toTunnel removes the client pipeline's HTTP handlers once a protocol switch is agreed,
      *     leaving what carries bytes (TLS) and an idle timer before the tunnel's end
      */
-    public ProxyFrontendHandler(BackendPool pool, Consumer<ChannelPipeline> toTunnel) {
-        this.pool = pool;
-        this.responseTimeoutNanos = pool.config().responseTimeout().toNanos();
+    public ProxyFrontendHandler(Upstream upstream, Consumer<ChannelPipeline> toTunnel) {
+        this.upstream = upstream;
         this.toTunnel = toTunnel;
+    }
+
+    Phase phase() {
+        return phase;
     }
 
     @Override
@@ -91,6 +108,8 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
         this.ctx = ctx;
         ExchangeNotes observed = ctx.channel().attr(ExchangeNotes.KEY).get();
         this.notes = observed != null ? observed : new ExchangeNotes();
+        this.responseTimer = new QuietTimer(ctx.executor(), upstream.config().responseTimeout().toNanos(),
+                this::responseTimedOut);
         if (ctx.channel().isActive()) {
             requestClientData();  // set up after the TLS handshake: the connection is long active
         }
@@ -124,7 +143,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         readRequested = false;
         if (msg instanceof HttpRequest head) {
-            if (request != null) {
+            if (phase != Phase.IDLE) {
                 // Cannot happen while reads are paced by the flow-control handler; never interleave two exchanges.
                 ReferenceCountUtil.release(msg);
                 ctx.close();
@@ -143,16 +162,19 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
             abort();
             return;
         }
-        if (msg instanceof HttpContent content && backend != null && !requestDone) {
+        if (msg instanceof HttpContent content && backend != null && !requestComplete) {
             boolean last = content instanceof LastHttpContent;
             if (last && !((LastHttpContent) content).trailingHeaders().isEmpty()) {
                 // Trailers are dropped, never merged into the headers the backend trusts.
                 ((LastHttpContent) content).trailingHeaders().clear();
             }
-            requestDone = last;
             backend.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             if (last) {
-                armResponseTimer();
+                requestComplete = true;
+                if (phase == Phase.SENDING) {
+                    phase = Phase.AWAITING;
+                }
+                responseTimer.start();
             } else if (backend.isWritable()) {
                 requestClientData();
             }
@@ -168,13 +190,26 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
             return;
         }
         request = head;
-        requestDone = false;
-        responseStarted = false;
+        requestComplete = false;
         clientHttp10 = head.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        retryAllowed = IDEMPOTENT.contains(head.method()) && !HttpUtil.isTransferEncodingChunked(head)
-                && HttpUtil.getContentLength(head, 0L) == 0;
+        resendable = RetryRule.resendable(head);
+        retriesLeft = upstream.config().retries();
+        staleRetried = false;
+        tried = null;
         head.setProtocolVersion(HttpVersion.HTTP_1_1);
-        Channel pooled = pool.pollIdle(ctx.channel().eventLoop());
+        attempt(upstream.choose(ctx.channel().eventLoop(), List.of()));
+    }
+
+    /** Sends the request to {@code chosen}: a pooled connection if it has one, otherwise a new one. */
+    private void attempt(Server chosen) {
+        if (chosen == null) {
+            noServer();
+            return;
+        }
+        server = chosen;
+        server.exchangeStarted();
+        notes.server(server.url());
+        Channel pooled = server.pollIdle(ctx.channel().eventLoop());
         if (pooled != null) {
             attach(pooled, true);
         } else {
@@ -183,18 +218,17 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
     }
 
     private void connect() {
-        ChannelFuture connecting = pool.connect(ctx.channel().eventLoop());
+        phase = Phase.CONNECTING;
+        Server target = server;
         HttpRequest forRequest = request;
+        ChannelFuture connecting = target.connect(ctx.channel().eventLoop(), BackendChannels.initializer());
         connecting.addListener(f -> {
-            if (request != forRequest || !ctx.channel().isActive()) {
+            if (request != forRequest || server != target || !ctx.channel().isActive()) {
                 connecting.channel().close();  // the client went away meanwhile
                 return;
             }
             if (!f.isSuccess()) {
-                log.warn("{} {}: backend {} unreachable: {}", request.method(), request.uri(), pool.config().url(),
-                        FailureText.describe(f.cause()));
-                notes.failed(ExchangeNotes.BackendFailure.CONNECT);
-                respondLocally(HttpResponseStatus.BAD_GATEWAY);
+                failedBeforeResponse(Failure.CONNECT, "unreachable: " + FailureText.describe(f.cause()));
                 return;
             }
             attach(connecting.channel(), false);
@@ -204,17 +238,18 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
     private void attach(Channel channel, boolean reused) {
         backend = channel;
         backendReused = reused;
-        relay = (BackendRelayHandler) channel.pipeline().context(BackendPool.RELAY).handler();
+        relay = BackendChannels.relay(channel);
         relay.lease(this);
         notes.requestSent();
+        phase = requestComplete ? Phase.AWAITING : Phase.SENDING;
         channel.write(request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        if (requestDone) {
-            // A retry: the request had no body, and its end was already read from the client.
+        if (requestComplete) {
+            // Sent again: the request had no body, and its end was already read from the client.
             channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-            armResponseTimer();
+            responseTimer.start();
         } else {
             requestClientData();  // the first body piece; for a bodiless request its end is usually queued already
-            if (!requestDone && backend != null) {
+            if (phase == Phase.SENDING && backend != null) {
                 channel.flush();  // send the head now rather than wait for a slow body
             }
         }
@@ -223,56 +258,29 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
 
     @Override
     public void responseHead(HttpResponse response) {
-        responseStarted = true;
-        lastBackendActivity = System.nanoTime();
+        responseTimer.touch();
         notes.responseReceived();
         if (response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
             switchProtocols(response);
             return;
         }
-        // RFC 9110 §6.2: the version is the sender's, i.e. the proxy's, whatever the backend spoke.
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        int code = response.status().code();
-        if (clientHttp10) {
-            // HTTP/1.0 has no chunked coding: the body then ends when the connection does.
-            response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-        } else if (!HttpUtil.isContentLengthSet(response) && !HttpUtil.isTransferEncodingChunked(response)
-                && response.status().codeClass() != HttpStatusClass.INFORMATIONAL && code != 204) {
-            // A body delimited by the backend closing (or none, for HEAD and 304) is chunked to the
-            // client, so the client connection can stay open (RFC 9112 §6.1 allows it for 304).
-            HttpUtil.setTransferEncodingChunked(response, true);
-        }
-        if (draining) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
+        phase = Phase.RESPONDING;
+        server.succeeded();
+        ResponseFraming.forClient(response, clientHttp10, draining);
         ctx.write(response);
     }
 
     /** A 101: the tunnel if a WebSocket upgrade was asked for, otherwise the backend is broken (502). */
     private void switchProtocols(HttpResponse response) {
         Channel upgraded = backend;
-        if (!WebSocketUpgrade.isForwarded(request) || !requestDone) {
-            log.warn("{} {}: backend {} switched protocols unasked", request.method(), request.uri(), pool.config().url());
-            notes.failed(ExchangeNotes.BackendFailure.INVALID);
-            responseStarted = false;
-            respondLocally(HttpResponseStatus.BAD_GATEWAY);
-            upgraded.close();
+        if (!WebSocketUpgrade.isForwarded(request) || !requestComplete) {
+            ReferenceCountUtil.release(response);
+            backendFailed("switched protocols unasked");  // 502, and the connection closes
             return;
         }
-        cancelResponseTimer();
+        server.succeeded();
         endExchange();
-        WebSocketUpgrade.restoreFor(response.headers());
-        ctx.write(response);
-        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-        // From here on both connections carry the protocol's bytes: the backend's decoder passes them
-        // through after a 101, its encoder must not see them, and the relay's work is over.
-        ((HttpClientCodec) upgraded.pipeline().get(BackendPool.CODEC)).removeOutboundHandler();
-        upgraded.pipeline().remove(BackendPool.RELAY);
-        Channel client = ctx.channel();
-        TunnelHandler.join(client, upgraded);
-        toTunnel.accept(client.pipeline());  // removes this handler too
-        client.read();
-        upgraded.read();
+        ProtocolSwitch.join(ctx.channel(), upgraded, response, toTunnel);  // removes this handler too
     }
 
     @Override
@@ -282,12 +290,13 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
             return;
         }
         Channel used = backend;
-        boolean reusable = relay.keepAlive() && requestDone;
-        boolean closeClient = !requestDone || draining;
+        Server usedServer = server;
+        boolean reusable = relay.keepAlive() && requestComplete;
+        boolean closeClient = !requestComplete || draining;
         endExchange();
         ChannelFuture written = ctx.writeAndFlush(content);
         if (reusable) {
-            pool.release(used);
+            usedServer.release(used);
         } else {
             used.close();
         }
@@ -301,7 +310,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
     @Override
     public void backendReadComplete() {
         ctx.flush();
-        lastBackendActivity = System.nanoTime();
+        responseTimer.touch();
         if (ctx.channel().isWritable()) {
             backend.read();
         } else {
@@ -320,89 +329,129 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
 
     @Override
     public void backendWritabilityChanged() {
-        if (backend != null && backend.isWritable() && !requestDone && !readRequested) {
+        if (backend != null && backend.isWritable() && !requestComplete && !readRequested) {
             requestClientData();
         }
     }
 
     @Override
     public void backendFailed(String why) {
-        retryAllowed = false;
         notes.failed(ExchangeNotes.BackendFailure.INVALID);
-        log.warn("{} {}: backend {} {}", request.method(), request.uri(), pool.config().url(), why);
+        log.warn("{} {}: backend {} {}", request.method(), request.uri(), server.url(), why);
+        if (phase != Phase.RESPONDING) {
+            // The relay closes the connection next; what the client gets is decided here, once.
+            Channel broken = backend;
+            backend = null;
+            failedBeforeResponse(Failure.INVALID, why);
+            if (broken != null) {
+                broken.close();
+            }
+        }
     }
 
     @Override
     public void backendClosed() {
-        if (request == null) {
+        if (request == null || backend == null) {
             return;
         }
         backend = null;
-        if (responseStarted) {
+        if (phase == Phase.RESPONDING) {
             log.warn("{} {}: backend {} closed the connection before the response was complete",
-                    request.method(), request.uri(), pool.config().url());
+                    request.method(), request.uri(), server.url());
             notes.failed(ExchangeNotes.BackendFailure.CLOSED);
+            server.failed("closed the connection mid-response");
             abort();
             return;
         }
-        if (backendReused && retryAllowed && requestDone) {
-            // RFC 9112 §9.3.1: the backend closed an idle keep-alive connection as it was reused;
-            // an idempotent request without a body is sent once more on a new connection.
-            retryAllowed = false;
-            connect();
-            return;
-        }
-        log.warn("{} {}: backend {} closed the connection without a response", request.method(), request.uri(),
-                pool.config().url());
-        notes.failed(ExchangeNotes.BackendFailure.CLOSED);
-        respondLocally(HttpResponseStatus.BAD_GATEWAY);
+        failedBeforeResponse(backendReused ? Failure.STALE_CONNECTION : Failure.CLOSED,
+                "closed the connection without a response");
     }
 
-    private void armResponseTimer() {
-        lastBackendActivity = System.nanoTime();
-        if (responseTimer == null && responseTimeoutNanos > 0) {  // 0: no limit, as for every timeout
-            responseTimer = ctx.executor().schedule(this::responseTimerFired, responseTimeoutNanos, TimeUnit.NANOSECONDS);
+    /** The current attempt failed and nothing of its response reached the client: retry, or answer. */
+    private void failedBeforeResponse(Failure failure, String why) {
+        responseTimer.stop();
+        backend = null;
+        if (relay != null) {
+            relay.lease(null);
+            relay = null;
+        }
+        Decision decision = RetryRule.decide(failure, resendable, requestComplete, retriesLeft, staleRetried);
+        if (failure != Failure.STALE_CONNECTION) {
+            server.failed(why);
+        }
+        if (decision == Decision.SAME_SERVER) {
+            staleRetried = true;
+            connect();  // RFC 9112 §9.3.1: the server closed an idle keep-alive connection as it was reused
+            return;
+        }
+        if (decision == Decision.ANOTHER_SERVER) {
+            Server failedServer = server;
+            Server next = upstream.choose(ctx.channel().eventLoop(), tried(failedServer));
+            if (next != null) {
+                log.warn("{} {}: backend {} {}; trying {}", request.method(), request.uri(), failedServer.url(), why,
+                        next.url());
+                failedServer.exchangeEnded();
+                server = null;
+                retriesLeft--;
+                attempt(next);
+                return;
+            }
+        }
+        if (failure != Failure.INVALID) {
+            log.warn("{} {}: backend {} {}", request.method(), request.uri(), server.url(), why);
+        }
+        notes.failed(switch (failure) {
+            case CONNECT -> ExchangeNotes.BackendFailure.CONNECT;
+            case STALE_CONNECTION, CLOSED -> ExchangeNotes.BackendFailure.CLOSED;
+            case TIMEOUT -> ExchangeNotes.BackendFailure.TIMEOUT;
+            case INVALID -> ExchangeNotes.BackendFailure.INVALID;
+        });
+        respondLocally(failure == Failure.TIMEOUT ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY);
+    }
+
+    private List<Server> tried(Server failed) {
+        if (tried == null) {
+            tried = new ArrayList<>(2);
+        }
+        tried.add(failed);
+        return tried;
+    }
+
+    /** No server takes requests: 503, with when to try again. */
+    private void noServer() {
+        log.debug("{} {}: no backend server is available", request.method(), request.uri());
+        notes.failed(ExchangeNotes.BackendFailure.NO_SERVER);
+        boolean close = !requestComplete || draining;
+        FullHttpResponse unavailable = LocalResponse.of(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, close);
+        unavailable.headers().setInt(HttpHeaderNames.RETRY_AFTER, upstream.retryAfterSeconds());
+        endExchange();
+        ctx.writeAndFlush(unavailable);
+        if (!close) {
+            requestClientData();
         }
     }
 
-    /**
-     * Fires at most once per timeout period and reschedules itself while an exchange waits on the
-     * backend; exchanges start and end without touching the scheduler.
-     */
-    private void responseTimerFired() {
-        responseTimer = null;
-        if (request == null || !requestDone) {
-            return;  // nothing to time now; the next request's end arms it again
-        }
-        long quiet = System.nanoTime() - lastBackendActivity;
-        if (quiet < responseTimeoutNanos) {
-            responseTimer = ctx.executor().schedule(this::responseTimerFired, responseTimeoutNanos - quiet,
-                    TimeUnit.NANOSECONDS);
+    private void responseTimedOut() {
+        if (phase != Phase.AWAITING && phase != Phase.RESPONDING) {
             return;
         }
-        log.warn("{} {}: backend {} sent nothing for {} ms", request.method(), request.uri(), pool.config().url(),
-                TimeUnit.NANOSECONDS.toMillis(responseTimeoutNanos));
-        notes.failed(ExchangeNotes.BackendFailure.TIMEOUT);
-        if (responseStarted) {
+        String why = "sent nothing for " + TimeUnit.NANOSECONDS.toMillis(responseTimer.timeoutNanos()) + " ms";
+        Channel silent = backend;
+        if (phase == Phase.RESPONDING) {
+            log.warn("{} {}: backend {} {}", request.method(), request.uri(), server.url(), why);
+            notes.failed(ExchangeNotes.BackendFailure.TIMEOUT);
+            server.failed(why);
             abort();
-        } else {
-            Channel silent = backend;
-            respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT);
-            silent.close();
+            return;
         }
-    }
-
-    private void cancelResponseTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
-        }
+        failedBeforeResponse(Failure.TIMEOUT, why);
+        silent.close();
     }
 
     /** Answers the current request with a response of tlsfront's own and ends the exchange. */
     private void respondLocally(HttpResponseStatus status) {
         // A request whose body was not read to its end leaves the connection out of step: close it.
-        boolean close = !requestDone || draining;
+        boolean close = !requestComplete || draining;
         endExchange();
         ctx.writeAndFlush(LocalResponse.of(ctx.alloc(), status, close));
         if (!close) {
@@ -421,20 +470,27 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
     }
 
     private void endExchange() {
+        responseTimer.stop();
         if (relay != null) {
             relay.lease(null);
         }
+        if (server != null) {
+            server.exchangeEnded();
+        }
+        server = null;
         backend = null;
         relay = null;
         request = null;
+        tried = null;
         backendReadPending = false;
+        phase = Phase.IDLE;
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == DrainRequest.INSTANCE) {
             draining = true;
-            if (request == null) {
+            if (phase == Phase.IDLE) {
                 ctx.close();
             }
             return;
@@ -444,8 +500,8 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelResponseTimer();
-        if (request != null) {
+        responseTimer.cancel();
+        if (phase != Phase.IDLE) {
             Channel used = backend;
             endExchange();
             if (used != null) {
@@ -453,6 +509,11 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
             }
         }
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        responseTimer.cancel();
     }
 
     @Override

@@ -39,8 +39,8 @@ public record HttpsPolicies(StrictTransportSecurityHandler hsts, Optional<HstsRa
                 new StrictTransportSecurityHandler(policy.hsts()), hstsRamp, config.canonicalHost(),
                 new ForwardedHeaders(policy.trustedProxies(), policy.forwarded(), tlsPort),
                 new SecureCookies(policy.cookies()),
-                new LocationRewriter(config.hosts(), httpPort, tlsPort, publicHttpsPort, config.backend().host(),
-                        config.backend().port()),
+                new LocationRewriter(config.hosts(), httpPort, tlsPort, publicHttpsPort, config.backend().servers().stream()
+                        .filter(s -> s.socket().isEmpty()).map(s -> s.host() + ":" + s.port()).toList()),
                 policy.responseHeaders().isEmpty() ? Optional.empty()
                         : Optional.of(new ResponseHeadersHandler(policy.responseHeaders())),
                 policy.upgradeInsecureRequests(), new ErrorPages(policy.errorPages()));

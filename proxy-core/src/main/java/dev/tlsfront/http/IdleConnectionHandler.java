@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,12 +18,11 @@ public final class IdleConnectionHandler extends ChannelDuplexHandler {
 
     private final long timeoutNanos;
     private boolean busy;
-    private long idleSince;
-    private ScheduledFuture<?> timer;
+    private QuietTimer timer;
     /** One listener for every response of the connection: nothing allocated per request. */
     private final ChannelFutureListener responseWritten = f -> {
         busy = false;
-        idleSince = System.nanoTime();
+        timer.touch();
     };
 
     public IdleConnectionHandler(long timeoutMillis) {
@@ -33,22 +31,16 @@ public final class IdleConnectionHandler extends ChannelDuplexHandler {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        timer = new QuietTimer(ctx.executor(), timeoutNanos, () -> busy, ctx::close);
         if (ctx.channel().isActive()) {
-            start(ctx);  // set up after the TLS handshake
+            timer.start();  // set up after the TLS handshake
         }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (timer == null) {
-            start(ctx);
-        }
+        timer.start();
         ctx.fireChannelActive();
-    }
-
-    private void start(ChannelHandlerContext ctx) {
-        idleSince = System.nanoTime();
-        schedule(ctx, timeoutNanos);
     }
 
     @Override
@@ -68,27 +60,14 @@ public final class IdleConnectionHandler extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
-    private void schedule(ChannelHandlerContext ctx, long delayNanos) {
-        timer = ctx.executor().schedule(() -> fire(ctx), delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void fire(ChannelHandlerContext ctx) {
-        if (!ctx.channel().isActive()) {
-            return;
-        }
-        long idle = System.nanoTime() - idleSince;
-        if (busy || idle < timeoutNanos) {
-            schedule(ctx, busy ? timeoutNanos : timeoutNanos - idle);
-            return;
-        }
-        ctx.close();
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        timer.cancel();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (timer != null) {
-            timer.cancel(false);
-        }
+        timer.cancel();
         ctx.fireChannelInactive();
     }
 }

@@ -19,8 +19,8 @@ public final class LocationRewriter {
     private final Set<String> hosts;
     private final String canonical;
     private final Set<Integer> sitePorts;
-    private final String backendHost;
-    private final int backendPort;
+    /** The app servers' own addresses ({@code host:port}, host normalised). */
+    private final Set<String> backends;
     private final String httpsPortSuffix;
 
     /**
@@ -28,15 +28,19 @@ public final class LocationRewriter {
      * @param httpPort the plaintext listener's port
      * @param tlsPort the TLS listener's port
      * @param publicHttpsPort the port browsers reach the TLS listener on (written into the URL; omitted when 443)
+     * @param backends the app servers' TCP addresses, as {@code host:port}
      */
-    public LocationRewriter(List<String> hosts, int httpPort, int tlsPort, int publicHttpsPort, String backendHost,
-            int backendPort) {
+    public LocationRewriter(List<String> hosts, int httpPort, int tlsPort, int publicHttpsPort, List<String> backends) {
         this.hosts = Set.copyOf(hosts);
         this.canonical = hosts.get(0);
         this.sitePorts = Set.copyOf(java.util.Arrays.asList(-1, 80, 443, httpPort, tlsPort, publicHttpsPort));
-        this.backendHost = HostName.normalize(backendHost);
-        this.backendPort = backendPort;
+        this.backends = backends.stream().map(LocationRewriter::normalized).collect(java.util.stream.Collectors.toSet());
         this.httpsPortSuffix = publicHttpsPort == 443 ? "" : ":" + publicHttpsPort;
+    }
+
+    private static String normalized(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        return HostName.normalize(hostPort.substring(0, colon)) + hostPort.substring(colon);
     }
 
     /**
@@ -62,7 +66,7 @@ public final class LocationRewriter {
         }
         HostHeader request = requestHost == null ? null : HostHeader.parse(requestHost);
         String host;
-        if (target.host().equals(backendHost) && target.port() == backendPort) {
+        if (backends.contains(target.host() + ":" + (target.port() < 0 ? 80 : target.port()))) {
             host = request != null && hosts.contains(request.host()) ? request.host() : canonical;
         } else if ((hosts.contains(target.host()) || request != null && target.host().equals(request.host()))
                 && sitePorts.contains(target.port())) {

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>combined: {@code client - - [time] "request" status bytes "referer" "user-agent"} as Apache and
  * nginx write it, then {@code rt=} request seconds, {@code bt=} backend seconds (to the response
- * head; {@code -} without one), {@code tls=}, {@code cipher=} and {@code rid=} (the request ID). Quoted fields escape {@code "},
+ * head; {@code -} without one), {@code tls=}, {@code cipher=}, {@code rid=} (the request ID) and {@code up=} (the app server that answered). Quoted fields escape {@code "},
  * {@code \} and bytes outside printable ASCII as {@code \xHH}, as nginx does.
  *
  * <p>json: the same fields as key-value pairs of the logging event, which the JSON encoder writes
@@ -72,6 +72,7 @@ public final class AccessLog {
                     .addKeyValue("tls_protocol", absentIfDash(e.tlsProtocol()))
                     .addKeyValue("tls_cipher", absentIfDash(e.tlsCipher()))
                     .addKeyValue("request_id", absentIfDash(e.requestId()))
+                    .addKeyValue("upstream", absentIfDash(e.upstream()))
                     .log("access");
         } else {
             log.info(combined(e));
@@ -98,7 +99,7 @@ public final class AccessLog {
             appendSeconds(line, e.backendNanos());
         }
         return line.append(" tls=").append(e.tlsProtocol()).append(" cipher=").append(e.tlsCipher())
-                .append(" rid=").append(e.requestId()).toString();
+                .append(" rid=").append(e.requestId()).append(" up=").append(e.upstream()).toString();
     }
 
     private static String clfTime(long millis) {

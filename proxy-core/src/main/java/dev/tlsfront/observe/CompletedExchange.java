@@ -18,7 +18,8 @@ package dev.tlsfront.observe;
  * @param tlsProtocol the connection's TLS version, or "-" on the plaintext listener
  * @param tlsCipher the connection's cipher suite, or "-"
  * @param requestId the request's X-Request-ID, or "-" for a request that could not be parsed
+ * @param upstream the app server that answered (the last tried), or "-" when none was
  */
 public record CompletedExchange(String client, long endMillis, String method, String target, String protocol,
         String host, int status, long bytesSent, String referer, String userAgent, long requestNanos,
-        long backendNanos, String tlsProtocol, String tlsCipher, String requestId) {}
+        long backendNanos, String tlsProtocol, String tlsCipher, String requestId, String upstream) {}

@@ -20,7 +20,9 @@ public final class ExchangeNotes {
         /** It sent a response the proxy will not relay (bad framing). */
         INVALID("invalid_response"),
         /** It sent nothing for backend.response_timeout. */
-        TIMEOUT("timeout");
+        TIMEOUT("timeout"),
+        /** No server was eligible: every one was down, out or retired (503). */
+        NO_SERVER("no_server");
 
         final String label;
 
@@ -33,6 +35,7 @@ public final class ExchangeNotes {
     private long requestSentNanos;
     private long backendNanos = -1;
     private BackendFailure failure;
+    private String server;
 
     /** Behind trusted proxies: the client their X-Forwarded-For names, rather than the proxy itself. */
     public void originatingClient(String address) {
@@ -54,6 +57,18 @@ public final class ExchangeNotes {
     /** The backend's response head arrived now. */
     public void responseReceived() {
         backendNanos = System.nanoTime() - requestSentNanos;
+    }
+
+    /** The exchange went to this server (the last one tried, when it was retried). */
+    public void server(String url) {
+        server = url;
+    }
+
+    /** The server of this exchange, or null when none was tried; then forgets it. */
+    String takeServer() {
+        String taken = server;
+        server = null;
+        return taken;
     }
 
     public void failed(BackendFailure why) {

@@ -171,6 +171,7 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
         long backendNanos = notes.takeBackendNanos();
         String originating = notes.takeOriginatingClient();
         ExchangeNotes.BackendFailure failure = notes.takeFailure();
+        String server = notes.takeServer();
         if (failure != null) {
             metrics.backendFailure(failure);
         }
@@ -182,7 +183,7 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
             accessLog.record(new CompletedExchange(originating != null ? originating : client, System.currentTimeMillis(), done.method, done.target,
                     protocol != null && !done.protocol.equals("-") ? protocol : done.protocol, done.host, status,
                     done.bytesSent, done.referer, done.userAgent, requestNanos, backendNanos, tls.protocol(), tls.cipher(),
-                    done.requestId));
+                    done.requestId, server == null ? "-" : server));
         }
     }
 

@@ -3,7 +3,7 @@ package dev.tlsfront.server;
 import dev.tlsfront.config.BackendConfig.RequestBuffering;
 import dev.tlsfront.config.HttpsListenerConfig.TlsConfig;
 import dev.tlsfront.config.ProxyConfig;
-import dev.tlsfront.forward.BackendPool;
+import dev.tlsfront.upstream.Upstream;
 import dev.tlsfront.forward.ProxyFrontendHandler;
 import dev.tlsfront.forward.RequestBufferingHandler;
 import dev.tlsfront.forward.TunnelHandler;
@@ -150,16 +150,16 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
     static final String PROXY = "proxy";
 
     private final Supplier<Generation> current;
-    private final BackendPool pool;
+    private final Upstream upstream;
     private final ConnectionLimit connections;
     private final ProxyMetrics metrics;
     private final Runnable cookieRewritten;
     private final Runnable locationRewritten;
 
-    HttpsChannelInitializer(Supplier<Generation> current, BackendPool pool, ConnectionLimit connections,
+    HttpsChannelInitializer(Supplier<Generation> current, Upstream upstream, ConnectionLimit connections,
             ProxyMetrics metrics) {
         this.current = current;
-        this.pool = pool;
+        this.upstream = upstream;
         this.connections = connections;
         this.metrics = metrics;
         this.cookieRewritten = metrics::cookieRewritten;
@@ -300,7 +300,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
                     config.backend().requestBufferMemory(), maxBufferedBody(config)));
         }
         long websocketIdle = config.limits().websocketIdleTimeout().toMillis();
-        pipeline.addLast(PROXY, new ProxyFrontendHandler(pool, p -> toTunnel(p, websocketIdle)));
+        pipeline.addLast(PROXY, new ProxyFrontendHandler(upstream, p -> toTunnel(p, websocketIdle)));
     }
 
     /** The HTTP handlers, removed last to first so that bytes a decoder still held go on to the tunnel. */

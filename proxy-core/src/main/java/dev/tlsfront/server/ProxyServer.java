@@ -2,7 +2,6 @@ package dev.tlsfront.server;
 
 import dev.tlsfront.config.ListenAddress;
 import dev.tlsfront.config.ProxyConfig;
-import dev.tlsfront.forward.BackendPool;
 import dev.tlsfront.forward.DrainRequest;
 import dev.tlsfront.http.HstsRampHandler;
 import dev.tlsfront.http.HttpsPolicies;
@@ -10,6 +9,7 @@ import dev.tlsfront.http.RedirectTarget;
 import dev.tlsfront.observe.AccessLog;
 import dev.tlsfront.observe.ProxyMetrics;
 import dev.tlsfront.tls.ServerTls;
+import dev.tlsfront.upstream.Upstream;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -46,6 +46,7 @@ public final class ProxyServer implements AutoCloseable {
     private final String transport;
     private final java.util.concurrent.atomic.AtomicBoolean drained = new java.util.concurrent.atomic.AtomicBoolean();
     private final ProxyMetrics metrics;
+    private final Upstream upstream;
 
     private final Optional<HstsRampHandler.Values> hstsRamp;
 
@@ -64,11 +65,11 @@ public final class ProxyServer implements AutoCloseable {
         this.group = chosen.newGroup(threads);
         boolean started = false;
         try {
-            BackendPool pool = new BackendPool(config.backend(), chosen.socketChannel());
+            this.upstream = new Upstream(config.backend(), chosen.connector(), group, config.canonicalHost());
             // The listeners accept only once the generation, which needs both bound ports, exists.
             this.httpsListener = bind(chosen, config.https().listen(), "https",
                     new ServerBootstrap().childOption(ChannelOption.AUTO_READ, false)
-                            .childHandler(new HttpsChannelInitializer(current::get, pool,
+                            .childHandler(new HttpsChannelInitializer(current::get, upstream,
                                     new ConnectionLimit(httpsConnections, config.limits().maxConnections()), metrics)));
             this.httpListener = bind(chosen, config.http().listen(), "http", new ServerBootstrap().childHandler(
                     new HttpChannelInitializer(current::get,
@@ -78,7 +79,7 @@ public final class ProxyServer implements AutoCloseable {
             }
             this.adminListener = config.admin().listen().isEmpty() ? null
                     : bind(chosen, config.admin().listen().get(), "admin", new ServerBootstrap().childHandler(
-                            new AdminChannelInitializer(loop -> health(pool, loop), metrics.registry())));
+                            new AdminChannelInitializer(this::health, metrics.registry())));
             current.set(generation(config, tls));
             httpsListener.config().setAutoRead(true);
             httpListener.config().setAutoRead(true);
@@ -135,11 +136,11 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /** Healthy when both listeners are open and the backend accepts a connection. */
-    private io.netty.util.concurrent.Future<String> health(BackendPool pool, io.netty.channel.EventLoop loop) {
+    private io.netty.util.concurrent.Future<String> health(io.netty.channel.EventLoop loop) {
         if (!httpsListener.isActive() || !httpListener.isActive()) {
             return loop.newSucceededFuture("not accepting connections (stopping)");
         }
-        return pool.probe(loop);
+        return upstream.probe(loop);
     }
 
     /** The bound admin listener address, when there is one. */
@@ -196,9 +197,6 @@ public final class ProxyServer implements AutoCloseable {
         if (!now.http().listen().equals(next.http().listen())) {
             needRestart.add("http.listen");
         }
-        if (!now.backend().equals(next.backend())) {
-            needRestart.add("backend");
-        }
         if (now.server().eventLoops() != next.server().eventLoops()) {
             needRestart.add("server.event_loops");
         }
@@ -213,6 +211,9 @@ public final class ProxyServer implements AutoCloseable {
         }
         if (!now.policy().hsts().ramp().equals(next.policy().hsts().ramp())) {
             needRestart.add("https.hsts.ramp");
+        }
+        if (!now.backend().equals(next.backend())) {
+            upstream.reload(next.backend());
         }
         current.set(generation(next, nextTls));
         return needRestart;
@@ -248,6 +249,7 @@ public final class ProxyServer implements AutoCloseable {
         if (adminListener != null) {
             adminListener.close().syncUninterruptibly();
         }
+        upstream.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         return clean;
     }

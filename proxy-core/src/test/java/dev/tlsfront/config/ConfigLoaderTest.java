@@ -108,8 +108,8 @@ class ConfigLoaderTest {
         assertThat(config.https().tls().protocols()).containsExactly("TLSv1.3");
         assertThat(config.https().tls().ciphers()).containsExactly("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
         assertThat(config.https().tls().handshakeTimeout()).isEqualTo(Duration.ofMillis(500));
-        assertThat(config.backend().host()).isEqualTo("app");
-        assertThat(config.backend().port()).isEqualTo(9000);
+        assertThat(config.backend().servers().get(0).host()).isEqualTo("app");
+        assertThat(config.backend().servers().get(0).port()).isEqualTo(9000);
         assertThat(config.backend().connectTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.backend().responseTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.backend().poolIdleTimeout()).isEqualTo(Duration.ofSeconds(2));
@@ -173,7 +173,7 @@ class ConfigLoaderTest {
                 "tlsfront.yaml:4:23: http.redirect.status: '303' (expected: one of auto, 301, 302, 307, 308)",
                 "tlsfront.yaml:7:15: https.certificates[0].cert: '" + dir.resolve("missing.pem")
                         + "': no such file (expected: a PEM certificate chain, leaf first)",
-                "tlsfront.yaml:9:8: backend.url: 'https://app:8000' (expected: http://HOST:PORT such as http://127.0.0.1:8000)",
+                "tlsfront.yaml:9:8: backend.url: 'https://app:8000' (expected: http://HOST:PORT such as http://127.0.0.1:8000, or unix:/PATH of a Unix socket)",
                 "tlsfront.yaml:10:20: backend.connect_timeout: '5 seconds' (expected: a duration such as 500ms, 10s, 5m, 1h or 365d; units ms, s, m, h, d)",
                 "tlsfront.yaml:11:21: backend.response_timeout: '-1s' (expected: a duration such as 500ms, 10s, 5m, 1h or 365d)",
                 "tlsfront.yaml:12:24: server.event_loops: 'many' (expected: a whole number from 0 to 1024)");
@@ -229,6 +229,82 @@ class ConfigLoaderTest {
                 "tlsfront.yaml:5:20: https.hsts.preload: true without include_subdomains: true (expected: both, as the preload list requires)");
         assertThat(problems(MINIMAL + "  hsts: { max_age: 30d, include_subdomains: true, preload: true }\n")).containsExactly(
                 "tlsfront.yaml:5:60: https.hsts.preload: true with max_age 2592000 (expected: max_age of at least 31536000 seconds, one year, as the preload list requires)");
+    }
+
+    @Test
+    void severalServersWithWeightsBackupsUnixSocketsHealthAndRetries() throws ConfigException {
+        BackendConfig backend = parse(MINIMAL + """
+                backend:
+                  servers:
+                    - http://10.0.0.11:8000
+                    - { url: http://10.0.0.12:8000, weight: 2 }
+                    - { url: "unix:/run/app/gunicorn.sock" }
+                    - { url: http://10.0.0.13:8000, backup: true }
+                  balance: least_conn
+                  health: { path: /healthz, interval: 1s, timeout: 500ms, rise: 1, fall: 2, expect: 200 }
+                  passive: { max_fails: 3, fail_timeout: 30s }
+                  retries: 2
+                """).backend();
+        assertThat(backend.servers()).containsExactly(
+                BackendServer.tcp("10.0.0.11", 8000),
+                new BackendServer("10.0.0.12", 8000, java.util.Optional.empty(), 2, false),
+                new BackendServer("", 0, java.util.Optional.of(Path.of("/run/app/gunicorn.sock")), 1, false),
+                new BackendServer("10.0.0.13", 8000, java.util.Optional.empty(), 1, true));
+        assertThat(backend.url()).isEqualTo("http://10.0.0.11:8000, http://10.0.0.12:8000 (weight 2),"
+                + " unix:/run/app/gunicorn.sock, http://10.0.0.13:8000 (backup)");
+        assertThat(backend.balance()).isEqualTo(BackendConfig.Balance.LEAST_CONN);
+        assertThat(backend.health()).contains(new HealthCheckConfig("/healthz", Duration.ofSeconds(1),
+                Duration.ofMillis(500), 1, 2, 200, 200));
+        assertThat(backend.passive()).isEqualTo(new PassiveHealthConfig(3, Duration.ofSeconds(30)));
+        assertThat(backend.retries()).isEqualTo(2);
+    }
+
+    @Test
+    void oneServerByUrlHasTheDocumentedDefaults() throws ConfigException {
+        BackendConfig backend = parse(MINIMAL + "backend: { url: \"unix:/run/app.sock\" }\n").backend();
+        assertThat(backend.servers()).singleElement().satisfies(s -> assertThat(s.url()).isEqualTo("unix:/run/app.sock"));
+        assertThat(backend.balance()).isEqualTo(BackendConfig.Balance.ROUND_ROBIN);
+        assertThat(backend.health()).isEmpty();
+        assertThat(backend.passive()).isEqualTo(PassiveHealthConfig.DEFAULT);
+        assertThat(backend.retries()).isEqualTo(1);
+        assertThat(parse(MINIMAL + "backend: { health: { path: /up } }\n").backend().health().get())
+                .isEqualTo(new HealthCheckConfig("/up", Duration.ofSeconds(5), Duration.ofSeconds(2), 2, 3, 200, 399));
+    }
+
+    @Test
+    void badServerListsAreExplained() {
+        assertThat(problems(MINIMAL + """
+                backend:
+                  url: http://a:8000
+                  servers: [http://b:8000]
+                """)).containsExactly("tlsfront.yaml:7:12: backend.servers: given together with url (expected: url for"
+                + " one server, or servers for several)");
+        assertThat(problems(MINIMAL + """
+                backend:
+                  servers:
+                    - http://a:8000
+                    - { url: "unix:run/app.sock", weight: 0 }
+                    - { weight: 2 }
+                    - http://a:8000
+                  health: { interval: 5s, expect: 200-99 }
+                  passive: { max_fails: -1 }
+                  retries: 11
+                """)).containsExactly(
+                "tlsfront.yaml:7:5: backend.servers: http://a:8000 is listed twice (expected: each server once; a weight"
+                        + " gives one a larger share)",
+                "tlsfront.yaml:8:14: backend.servers[1].url: 'unix:run/app.sock' (expected: http://HOST:PORT such as"
+                        + " http://127.0.0.1:8000, or unix:/PATH of a Unix socket)",
+                "tlsfront.yaml:8:43: backend.servers[1].weight: '0' (expected: a whole number from 1 to 1000)",
+                "tlsfront.yaml:9:7: backend.servers[2].url: missing (expected: http://HOST:PORT such as"
+                        + " http://127.0.0.1:8000, or unix:/PATH of a Unix socket)",
+                "tlsfront.yaml:11:11: backend.health.path: missing (expected: the path to check, such as /healthz)",
+                "tlsfront.yaml:11:35: backend.health.expect: '200-99' (expected: a status or a range of them, such as 200"
+                        + " or 200-399)",
+                "tlsfront.yaml:12:25: backend.passive.max_fails: '-1' (expected: a whole number from 0 to 1000)",
+                "tlsfront.yaml:13:12: backend.retries: '11' (expected: a whole number from 0 to 10)");
+        assertThat(problems(MINIMAL + "backend: { servers: [ { url: http://a:8000, backup: true } ] }\n"))
+                .containsExactly("tlsfront.yaml:5:21: backend.servers: every server is a backup (expected: at least one"
+                        + " that is not)");
     }
 
     /** The records hold the same rules as the loader, in the same words: there is one statement of each. */
@@ -344,7 +420,7 @@ class ConfigLoaderTest {
         assertThat(config.hosts()).containsExactly("shop.example");
         assertThat(config.http().listen()).hasToString("127.0.0.1:80");
         assertThat(config.https().listen()).hasToString("0.0.0.0:9443");
-        assertThat(config.backend().host()).isEqualTo("app");
+        assertThat(config.backend().servers().get(0).host()).isEqualTo("app");
     }
 
     @Test

@@ -9,11 +9,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class LocationRewriterTest {
 
     // The site: example.com (canonical) and www.example.com; plaintext listener on 8080, TLS on 8443,
-    // published as 443; the app on 127.0.0.1:8000.
+    // published as 443; the app on 127.0.0.1:8000 and 10.0.0.12:8001.
     private static final LocationRewriter BEHIND_443 = new LocationRewriter(List.of("example.com", "www.example.com"),
-            8080, 8443, 443, "127.0.0.1", 8000);
+            8080, 8443, 443, List.of("127.0.0.1:8000", "10.0.0.12:8001"));
     private static final LocationRewriter ON_8443 = new LocationRewriter(List.of("example.com", "www.example.com"),
-            8080, 8443, 8443, "127.0.0.1", 8000);
+            8080, 8443, 8443, List.of("127.0.0.1:8000"));
 
     @ParameterizedTest(name = "{0} (Host: {1})")
     @CsvSource(delimiter = '|', nullValues = "NULL", value = {
@@ -33,10 +33,13 @@ class LocationRewriterTest {
         // the backend's own address: the request's Host when it is a site host, else the canonical one
         "http://127.0.0.1:8000/dashboard     | www.example.com  | https://www.example.com/dashboard",
         "http://127.0.0.1:8000/dashboard     | evil.example     | https://example.com/dashboard",
+        // every app server's address, not only the first's
+        "http://10.0.0.12:8001/next          | example.com      | https://example.com/next",
         // left alone: other sites, other ports, relative, https already, userinfo, junk
         "http://other.example/x              | example.com      | NULL",
         "http://example.com:9000/x           | example.com      | NULL",
         "http://127.0.0.1:8001/x             | example.com      | NULL",
+        "http://10.0.0.12:8000/x             | example.com      | NULL",
         "/relative/path                      | example.com      | NULL",
         "//example.com/x                     | example.com      | NULL",
         "https://example.com/x               | example.com      | NULL",

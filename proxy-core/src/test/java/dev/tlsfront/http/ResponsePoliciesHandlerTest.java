@@ -35,7 +35,7 @@ class ResponsePoliciesHandlerTest {
                 new HttpServerCodec(),
                 new StrictTransportSecurityHandler(hsts),
                 new SecureCookiesHandler(new SecureCookies(PolicyConfig.Cookies.DEFAULT), cookiesRewritten::incrementAndGet),
-                new LocationRewriteHandler(new LocationRewriter(List.of("example.com"), 80, 443, 443, "127.0.0.1", 8000),
+                new LocationRewriteHandler(new LocationRewriter(List.of("example.com"), 80, 443, 443, List.of("127.0.0.1:8000")),
                         locationsRewritten::incrementAndGet),
                 new ResponseHeadersHandler(Map.of("X-Content-Type-Options", "nosniff")),
                 UpgradeInsecureRequestsHandler.INSTANCE,
