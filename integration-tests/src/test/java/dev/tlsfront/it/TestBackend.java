@@ -25,7 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code /sha256}: reads the body and answers with its length and SHA-256;
  *   <li>{@code /status?code=N}: an empty answer with that status;
  *   <li>{@code /sleep?ms=N}: answers {@code slept} after N ms;
- *   <li>{@code /respond?status=N&h=Name:value&h=...}: that status with those response headers.
+ *   <li>{@code /respond?status=N&h=Name:value&h=...}: that status with those response headers;
+ *   <li>{@code /health}: the status in {@link #health} (200 unless a test changes it), for health checks;
+ *   <li>{@code /slow?n=N&ms=M}: N deterministic bytes with Content-Length, 64 KiB every M ms;
+ *   <li>{@code /whoami}: {@link #name}, so a test sees which server answered.
  * </ul>
  * It records the client port of every request, so tests can see connection reuse.
  */
@@ -36,10 +39,20 @@ final class TestBackend implements AutoCloseable {
     final Map<String, List<String>> lastHeaders = new ConcurrentHashMap<>();
     final AtomicLong bytesSent = new AtomicLong();
     final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    /** What {@code /health} answers. */
+    final java.util.concurrent.atomic.AtomicInteger health = new java.util.concurrent.atomic.AtomicInteger(200);
+    /** Requests answered, health checks apart. */
+    final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    String name = "backend";
     private final ExecutorService executor = Executors.newCachedThreadPool();
 
     TestBackend() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+        this(0);
+    }
+
+    /** On a given port: a server restarted where it was (a deploy). */
+    TestBackend(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
@@ -59,8 +72,21 @@ final class TestBackend implements AutoCloseable {
         exchange.getRequestHeaders().forEach((k, v) -> lastHeaders.put(k.toLowerCase(), List.copyOf(v)));
         String path = exchange.getRequestURI().getPath();
         String query = exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery();
+        if (!path.equals("/health")) {
+            requests.incrementAndGet();
+        }
         try (exchange) {
             switch (path) {
+                case "/health" -> {
+                    exchange.getRequestBody().readAllBytes();
+                    exchange.sendResponseHeaders(health.get(), -1);
+                }
+                case "/whoami" -> {
+                    byte[] body = name.getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                }
+                case "/slow" -> sendSlowly(exchange, query);
                 case "/bytes" -> sendBytes(exchange, query);
                 case "/sha256" -> digestBody(exchange);
                 case "/respond" -> respond(exchange, query);
@@ -136,6 +162,37 @@ final class TestBackend implements AutoCloseable {
         }
     }
 
+    private void sendSlowly(HttpExchange exchange, String query) throws IOException {
+        long n = 0;
+        long ms = 0;
+        for (String part : query.split("&")) {
+            if (part.startsWith("n=")) {
+                n = Long.parseLong(part.substring(2));
+            } else if (part.startsWith("ms=")) {
+                ms = Long.parseLong(part.substring(3));
+            }
+        }
+        exchange.sendResponseHeaders(200, n);
+        try (OutputStream out = exchange.getResponseBody()) {
+            byte[] block = new byte[64 * 1024];
+            long sent = 0;
+            while (sent < n) {
+                int len = (int) Math.min(block.length, n - sent);
+                Pattern.fill(block, sent, len);
+                out.write(block, 0, len);
+                out.flush();
+                sent += len;
+                bytesSent.addAndGet(len);
+                try {
+                    Thread.sleep(ms);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     private void digestBody(HttpExchange exchange) throws IOException {
         MessageDigest sha = Pattern.sha256();
         long length = 0;
@@ -156,6 +213,12 @@ final class TestBackend implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+    }
+
+    /** Stops as an app server does on a deploy: no new connections, the exchanges under way finish (up to 2 s). */
+    void stopGracefully() {
+        server.stop(2);
+        executor.shutdown();
     }
 
     /** Polls the sent-byte count until it has not moved for a second (the client side stalled it); returns it. */

@@ -1,10 +1,12 @@
 package dev.tlsfront.observe;
 
 import dev.tlsfront.tls.ServerTls;
+import dev.tlsfront.upstream.Server;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -47,6 +49,33 @@ public final class ProxyMetrics {
     private final Counter proxyProtocolRefused;
     private final Counter reloads;
     private final io.prometheus.metrics.core.metrics.Gauge lastReload;
+
+    /**
+     * Per app server: whether it takes requests, requests sent to it, its failures and its open
+     * connections; read from the servers at each scrape (the list changes on reload).
+     */
+    public void withServers(Supplier<List<Server>> servers) {
+        GaugeWithCallback.builder().name("tlsfront_backend_server_up")
+                .help("Whether each app server takes requests now (1) or is down or out (0)")
+                .labelNames("server")
+                .callback(callback -> servers.get().forEach(s -> callback.call(s.up() ? 1 : 0, s.url())))
+                .register(registry);
+        CounterWithCallback.builder().name("tlsfront_backend_server_requests_total")
+                .help("Requests sent to each app server (retries included)")
+                .labelNames("server")
+                .callback(callback -> servers.get().forEach(s -> callback.call(s.requests(), s.url())))
+                .register(registry);
+        CounterWithCallback.builder().name("tlsfront_backend_server_failures_total")
+                .help("Requests each app server failed: no connection, no or no valid answer in time")
+                .labelNames("server")
+                .callback(callback -> servers.get().forEach(s -> callback.call(s.failures(), s.url())))
+                .register(registry);
+        GaugeWithCallback.builder().name("tlsfront_backend_server_open_connections")
+                .help("Connections open to each app server, in use or idle in the pool")
+                .labelNames("server")
+                .callback(callback -> servers.get().forEach(s -> callback.call(s.openConnections(), s.url())))
+                .register(registry);
+    }
 
     /**
      * @param certificates the certificates now served, asked at each scrape (they change on reload)
@@ -93,7 +122,7 @@ public final class ProxyMetrics {
         handshakeFailures = Counter.builder().name("tlsfront_tls_handshake_failures_total")
                 .help("TLS handshakes that failed or timed out").withoutExemplars().register(registry).labelValues();
         backendFailures = Counter.builder().name("tlsfront_backend_failures_total")
-                .help("Exchanges the backend failed: connect, closed, invalid_response or timeout")
+                .help("Exchanges the backend failed: connect, closed, invalid_response, timeout or no_server")
                 .labelNames("reason").withoutExemplars().register(registry);
         for (ExchangeNotes.BackendFailure failure : ExchangeNotes.BackendFailure.values()) {
             backendFailures.initLabelValues(failure.label);

@@ -66,6 +66,7 @@ public final class ProxyServer implements AutoCloseable {
         boolean started = false;
         try {
             this.upstream = new Upstream(config.backend(), chosen.connector(), group, config.canonicalHost());
+            metrics.withServers(upstream::servers);
             // The listeners accept only once the generation, which needs both bound ports, exists.
             this.httpsListener = bind(chosen, config.https().listen(), "https",
                     new ServerBootstrap().childOption(ChannelOption.AUTO_READ, false)

@@ -38,6 +38,8 @@ final class HealthCheck {
     private final EventLoop loop;
     private int passes;
     private int fails;
+    /** Passes in a row since failed requests took the server out (HAProxy's on-error mark-down). */
+    private int passesWhileOut;
     private boolean stopped;
     private ScheduledFuture<?> next;
 
@@ -104,11 +106,20 @@ final class HealthCheck {
         if (stopped) {
             return;
         }
+        if (passed && server.outForFailures()) {
+            // Failed requests took it out: with active checks, rise passes bring it back, not only time.
+            if (++passesWhileOut >= config.rise() && server.answersAgain()) {
+                log.info("backend server {} is back: {} health checks of {} passed since failed requests took it out",
+                        server.url(), passesWhileOut, config.path());
+            }
+        } else {
+            passesWhileOut = 0;
+        }
         if (passed) {
             fails = 0;
             passes++;
             if (!server.checkedUp() && passes >= config.rise()) {
-                server.checked(true);
+                server.checked(true);  // and whatever failed requests said before is over: it answers now
                 log.info("backend server {} is up: {} health checks of {} passed ({})", server.url(), passes,
                         config.path(), detail);
             }

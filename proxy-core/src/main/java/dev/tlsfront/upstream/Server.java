@@ -135,9 +135,22 @@ public final class Server {
         }
     }
 
-    /** The active health check's verdict changed. */
+    /** The active health check's verdict changed; coming up also ends a time out for failed requests. */
     void checked(boolean up) {
+        if (up && !checkedUp) {
+            passive.succeeded();
+        }
         checkedUp = up;
+    }
+
+    /** Whether failed requests have taken the server out now. */
+    boolean outForFailures() {
+        return !passive.in(System.nanoTime());
+    }
+
+    /** Ends a time out for failed requests early: health checks say it answers. True when it was out. */
+    boolean answersAgain() {
+        return passive.succeeded();
     }
 
     boolean checkedUp() {
