@@ -46,6 +46,19 @@ class DjangoAppTest {
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
+    /** gunicorn's usual bind behind a proxy: a Unix socket. The same form flow works through it. */
+    @Test
+    void gunicornOnAUnixSocket(@TempDir Path socketDir) throws Exception {
+        try (Gunicorn onSocket = new Gunicorn(socketDir.resolve("gunicorn.sock"));
+                RunningProxy viaSocket = RunningProxy.start(RunningProxy.yaml(certificate, onSocket.url(), ""), socketDir)) {
+            HttpClient client = browser();
+            HttpResponse<String> form = client.send(HttpRequest.newBuilder(viaSocket.https("/form/")).build(),
+                    BodyHandlers.ofString());
+            assertThat(form.statusCode()).as(onSocket.log()).isEqualTo(200);
+            assertThat(form.headers().allValues("set-cookie")).isNotEmpty().allMatch(c -> c.contains("; Secure"));
+        }
+    }
+
     @Test
     void formPostRedirectsToHttpsAndTheSessionAndCsrfCookiesAreSecure() throws Exception {
         HttpClient browser = browser();

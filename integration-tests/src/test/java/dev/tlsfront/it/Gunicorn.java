@@ -21,14 +21,21 @@ final class Gunicorn implements AutoCloseable {
     private final Process process;
     private final StringBuffer log = new StringBuffer();
     final int port;
+    private final Path socket;
 
     Gunicorn() throws IOException, InterruptedException {
+        this(null);
+    }
+
+    /** Bound to a Unix socket at {@code socket} rather than a TCP port, as gunicorn is usually run behind a proxy. */
+    Gunicorn(Path socket) throws IOException, InterruptedException {
+        this.socket = socket;
         if (!Files.isExecutable(GUNICORN)) {
             throw new AssertionError(GUNICORN + " is missing: apt-get install python3-django gunicorn (.ci/run does)");
         }
         Path app = Path.of(System.getProperty("tlsfront.root", ".."), "integration-tests", "src", "test", "django");
         ProcessBuilder builder = new ProcessBuilder(GUNICORN.toString(), "--chdir", app.toString(),
-                "--bind", "127.0.0.1:0", "--workers", "2", "--forwarded-allow-ips", "192.0.2.1",
+                "--bind", socket == null ? "127.0.0.1:0" : "unix:" + socket, "--workers", "2", "--forwarded-allow-ips", "192.0.2.1",
                 "--timeout", "60", "wsgi:application").redirectErrorStream(true);
         builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
         process = builder.start();
@@ -48,12 +55,13 @@ final class Gunicorn implements AutoCloseable {
     }
 
     private int awaitPort(Duration deadline) throws InterruptedException {
-        java.util.regex.Pattern listening = java.util.regex.Pattern.compile("Listening at: http://127\\.0\\.0\\.1:(\\d+)");
+        java.util.regex.Pattern listening = java.util.regex.Pattern.compile(socket == null
+                ? "Listening at: http://127\\.0\\.0\\.1:(\\d+)" : "Listening at: unix:(/\\S+)");
         long end = System.nanoTime() + deadline.toNanos();
         while (System.nanoTime() < end) {
             Matcher m = listening.matcher(log);
             if (m.find() && log.indexOf("Booting worker") >= 0) {
-                return Integer.parseInt(m.group(1));
+                return socket == null ? Integer.parseInt(m.group(1)) : 0;
             }
             if (!process.isAlive()) {
                 throw new AssertionError("gunicorn exited:\n" + log);
@@ -64,7 +72,7 @@ final class Gunicorn implements AutoCloseable {
     }
 
     String url() {
-        return "http://127.0.0.1:" + port;
+        return socket == null ? "http://127.0.0.1:" + port : "unix:" + socket;
     }
 
     String log() {

@@ -47,8 +47,18 @@ final class WebSocketBackend implements AutoCloseable {
     final ConcurrentLinkedQueue<String> handshakes = new ConcurrentLinkedQueue<>();
     final AtomicLong floodBytesWritten = new AtomicLong();
 
+    private final java.nio.file.Path socket;
+
     WebSocketBackend() throws InterruptedException {
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        this(null);
+    }
+
+    /** Listening on a Unix socket at {@code socket} rather than a TCP port. */
+    WebSocketBackend(java.nio.file.Path socket) throws InterruptedException {
+        this.socket = socket;
+        server = new ServerBootstrap().group(group)
+                .channel(socket == null ? NioServerSocketChannel.class
+                        : io.netty.channel.socket.nio.NioServerDomainSocketChannel.class)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -71,6 +81,13 @@ final class WebSocketBackend implements AutoCloseable {
                                             return;
                                         }
                                         request.release();
+                                        if (path.equals("/hello")) {
+                                            var hello = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                                                    Unpooled.copiedBuffer("hello".getBytes()));
+                                            hello.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 5);
+                                            ctx.writeAndFlush(hello);
+                                            return;
+                                        }
                                         var refused = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                                                 HttpResponseStatus.FORBIDDEN, Unpooled.copiedBuffer("no".getBytes()));
                                         refused.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 2);
@@ -79,11 +96,12 @@ final class WebSocketBackend implements AutoCloseable {
                                 });
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind(socket == null ? new InetSocketAddress("127.0.0.1", 0) : java.net.UnixDomainSocketAddress.of(socket))
+                .sync().channel();
     }
 
     String url() {
-        return "http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort();
+        return socket != null ? "unix:" + socket : "http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort();
     }
 
     private static final class Echo extends SimpleChannelInboundHandler<WebSocketFrame> {

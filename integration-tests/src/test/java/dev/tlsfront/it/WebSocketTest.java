@@ -124,6 +124,28 @@ class WebSocketTest {
         }
     }
 
+    /** An app on a Unix socket (backend.url: unix:/PATH): plain requests and WebSocket both. */
+    @Test
+    void aBackendOnAUnixSocketServesRequestsAndWebSockets() throws Exception {
+        TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
+        try (WebSocketBackend backend = new WebSocketBackend(dir.resolve("ws.sock"));
+                RunningProxy proxy = RunningProxy.start(RunningProxy.yaml(certificate, backend.url(), ""), dir)) {
+            assertThat(backend.url()).startsWith("unix:/");
+            var hello = RunningProxy.client(certificate).send(java.net.http.HttpRequest.newBuilder(proxy.https("/hello"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(hello.statusCode()).isEqualTo(200);
+            assertThat(hello.body()).isEqualTo("hello");
+
+            Collector collector = new Collector(true);
+            WebSocket ws = open(proxy, certificate, "/echo", collector);
+            assertThat(collector.next()).isEqualTo("hello");
+            ws.sendText("over a unix socket", true).get(10, TimeUnit.SECONDS);
+            assertThat(collector.next()).isEqualTo("over a unix socket");
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+            assertThat(collector.closed.get(10, TimeUnit.SECONDS)).isEqualTo("1000 bye");
+        }
+    }
+
     @Test
     void theAppSeesTheUpgradeWithForwardingHeadersAndTheAccessLogHasA101() throws Exception {
         TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
