@@ -62,7 +62,14 @@ final class CheckCommand implements Callable<Integer> {
                 + ", protocols " + String.join(" ", tls.protocols()) + ", handshake_timeout " + DurationSyntax.format(tls.handshakeTimeout())
                 + ", alpn " + String.join(" ", tls.alpn()));
         out.println("https ciphers: " + String.join(" ", tls.ciphers()));
-        out.println("backend: " + loaded.backend().url() + ", connect_timeout " + DurationSyntax.format(loaded.backend().connectTimeout())
+        var backend = loaded.backend();
+        out.println("backend: " + backend.url() + (backend.servers().size() > 1
+                ? "; balance " + backend.balance().name().toLowerCase() + ", retries " + backend.retries() : ""));
+        out.println("health: " + backend.health().map(h -> "GET " + h.path() + " every " + DurationSyntax.format(h.interval())
+                + ", timeout " + DurationSyntax.format(h.timeout()) + ", rise " + h.rise() + ", fall " + h.fall() + ", expect "
+                + h.expect()).orElse("no active checks") + "; passive " + (backend.passive().maxFails() == 0 ? "off"
+                : "max_fails " + backend.passive().maxFails() + " in " + DurationSyntax.format(backend.passive().failTimeout())));
+        out.println("backend timeouts: connect_timeout " + DurationSyntax.format(loaded.backend().connectTimeout())
                 + ", response_timeout " + DurationSyntax.format(loaded.backend().responseTimeout()) + ", pool idle_timeout "
                 + DurationSyntax.format(loaded.backend().poolIdleTimeout()) + ", max_idle " + loaded.backend().poolMaxIdle());
 

@@ -71,7 +71,7 @@ final class HealthCommand implements Callable<Integer> {
             out.println(target + ": " + response.statusCode() + " " + response.body().strip());
             return response.statusCode() == 200 ? ExitCodes.OK : UNHEALTHY;
         } catch (IOException e) {
-            err.println(target + ": " + dev.tlsfront.observe.FailureText.describe(e));
+            err.println(target + ": " + dev.tlsfront.failures.FailureText.describe(e));
             return UNHEALTHY;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -56,6 +56,23 @@ class TlsfrontCommandTest {
     }
 
     @Test
+    void checkShowsSeveralServersTheirBalanceAndHealthChecks() throws Exception {
+        Path config = templateWithTestCertificate(Instant.now());
+        String text = Files.readString(config);
+        assertThat(text).contains("  url: http://127.0.0.1:8000");
+        Files.writeString(config, text.replaceFirst("  url: http://127.0.0.1:8000[^\n]*",
+                "  servers: [http://10.0.0.11:8000, { url: http://10.0.0.12:8000, weight: 2 }, \"unix:/run/app.sock\"]\n"
+                        + "  balance: least_conn\n  health: { path: /healthz, interval: 2s }"));
+
+        assertThat(run("check", "-c", config.toString())).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("backend: http://10.0.0.11:8000, http://10.0.0.12:8000 (weight 2), unix:/run/app.sock;"
+                        + " balance least_conn, retries 1\n")
+                .contains("health: GET /healthz every 2s, timeout 2s, rise 2, fall 3, expect 200-399;"
+                        + " passive max_fails 1 in 10s\n");
+    }
+
+    @Test
     void checkWarnsAboutACertificateExpiringWithinTwoWeeks() throws Exception {
         Path config = templateWithTestCertificate(Instant.now().minus(Duration.ofDays(360)));
 

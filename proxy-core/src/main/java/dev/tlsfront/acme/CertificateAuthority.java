@@ -1,6 +1,6 @@
 package dev.tlsfront.acme;
 
-import dev.tlsfront.observe.FailureText;
+import dev.tlsfront.failures.FailureText;
 import dev.tlsfront.config.AcmeConfig;
 import dev.tlsfront.config.AcmeConfig.Challenge;
 import dev.tlsfront.tls.PemFiles;

@@ -48,7 +48,7 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
             return;
         }
         check.apply(ctx.channel().eventLoop()).addListener(f -> {
-            String problem = f.isSuccess() ? (String) f.getNow() : dev.tlsfront.observe.FailureText.describe(f.cause());
+            String problem = f.isSuccess() ? (String) f.getNow() : dev.tlsfront.failures.FailureText.describe(f.cause());
             if (problem == null) {
                 respond(ctx, HttpResponseStatus.OK, "ok\n", keepAlive);
             } else {

@@ -41,6 +41,11 @@ final class YamlSyntax {
             return at(source, problem) + "a ':' inside a value (expected: quotes around a value that holds ': ', or a"
                     + " new line for a nested mapping)";
         }
+        if (what.startsWith("expected <block end>") && while_.contains("block mapping")) {
+            // A key indented less or more than the keys beside it: it belongs to no mapping.
+            return at(source, problem) + "this line is indented differently from the keys above it (expected: the"
+                    + " keys of one mapping at the same column, a nested mapping further right)";
+        }
         if (while_.contains("quoted scalar")) {
             return at(source, context != null ? context : problem) + "a quote that is never closed (expected: a"
                     + " matching closing quote)";

@@ -25,26 +25,14 @@ final class BackendRelayHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(BackendRelayHandler.class);
 
     private Exchange owner;
-    private long idleSince;
     private boolean interim;
     private boolean keepAlive;
 
-    /** The connection serves {@code exchange} from now on. */
+    /** The connection serves {@code exchange} from now on (null: none, it is idle or being closed). */
     void lease(Exchange exchange) {
         owner = exchange;
         interim = false;
         keepAlive = false;
-    }
-
-    /** The connection enters the pool at {@code nanoTime}. */
-    void enterPool(long nanoTime) {
-        owner = null;
-        idleSince = nanoTime;
-    }
-
-    /** When the connection last entered the pool. */
-    long idleSince() {
-        return idleSince;
     }
 
     /** Whether the last response allows the connection to be used again (RFC 9112 §9.3). */

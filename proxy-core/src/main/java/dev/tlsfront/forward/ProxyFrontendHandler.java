@@ -1,13 +1,14 @@
 package dev.tlsfront.forward;
 
+import dev.tlsfront.http.DrainRequest;
 import dev.tlsfront.forward.RetryRule.Decision;
 import dev.tlsfront.forward.RetryRule.Failure;
 import dev.tlsfront.http.LocalResponse;
 import dev.tlsfront.http.MalformedRequest;
 import dev.tlsfront.http.QuietTimer;
 import dev.tlsfront.http.WebSocketUpgrade;
-import dev.tlsfront.observe.ExchangeNotes;
-import dev.tlsfront.observe.FailureText;
+import dev.tlsfront.http.ExchangeNotes;
+import dev.tlsfront.failures.FailureText;
 import dev.tlsfront.upstream.Server;
 import dev.tlsfront.upstream.Upstream;
 import io.netty.channel.Channel;

@@ -1,9 +1,11 @@
 /**
- * Forwarding: the frontend handler that owns one client connection's exchanges, the per-event-loop
- * keep-alive pool of backend connections, and the backend handler that relays responses.
+ * Forwarding: the frontend handler that owns one client connection's exchanges (a small state
+ * machine, with the retry rule, the response framing and the protocol switch in classes of their
+ * own), and the backend handler that relays responses. Which server, its health and its pooled
+ * connections are the {@code upstream} package's, below this one.
  *
  * <p><b>Threading.</b> A backend channel is registered on the event loop of the client channel it
- * serves, and the pool is per event loop. Everything in this package therefore runs on one thread
+ * serves, and each server's pool is per event loop. Everything in this package therefore runs on one thread
  * per connection pair: handlers hold plain fields, with no {@code volatile}, atomics or locks.
  *
  * <p><b>Backpressure.</b> Both channels run with auto-read off. The frontend reads the next piece of

@@ -1,6 +1,6 @@
 package dev.tlsfront.http;
 
-import dev.tlsfront.observe.ExchangeNotes;
+import dev.tlsfront.http.ExchangeNotes;
 import dev.tlsfront.proxyprotocol.ClientAddress;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

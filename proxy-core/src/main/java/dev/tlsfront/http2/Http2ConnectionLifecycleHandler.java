@@ -1,6 +1,6 @@
 package dev.tlsfront.http2;
 
-import dev.tlsfront.forward.DrainRequest;
+import dev.tlsfront.http.DrainRequest;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2FrameCodec;

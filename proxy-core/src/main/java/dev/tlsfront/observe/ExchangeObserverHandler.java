@@ -1,5 +1,6 @@
 package dev.tlsfront.observe;
 
+import dev.tlsfront.http.ExchangeNotes;
 import dev.tlsfront.http.MalformedRequest;
 import dev.tlsfront.proxyprotocol.ClientAddress;
 import io.netty.channel.Channel;

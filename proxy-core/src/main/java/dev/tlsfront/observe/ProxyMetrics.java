@@ -1,5 +1,6 @@
 package dev.tlsfront.observe;
 
+import dev.tlsfront.http.ExchangeNotes;
 import dev.tlsfront.tls.ServerTls;
 import dev.tlsfront.upstream.Server;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -125,7 +126,7 @@ public final class ProxyMetrics {
                 .help("Exchanges the backend failed: connect, closed, invalid_response, timeout or no_server")
                 .labelNames("reason").withoutExemplars().register(registry);
         for (ExchangeNotes.BackendFailure failure : ExchangeNotes.BackendFailure.values()) {
-            backendFailures.initLabelValues(failure.label);
+            backendFailures.initLabelValues(failure.label());
         }
         redirectsByStatus = Counter.builder().name("tlsfront_redirects_total")
                 .help("Redirects to HTTPS served by the plaintext listener, by status")
@@ -267,7 +268,7 @@ public final class ProxyMetrics {
     }
 
     void backendFailure(ExchangeNotes.BackendFailure why) {
-        backendFailures.labelValues(why.label).inc();
+        backendFailures.labelValues(why.label()).inc();
     }
 
     /** For {@link dev.tlsfront.http.SecureCookiesHandler}: one Set-Cookie line changed. */

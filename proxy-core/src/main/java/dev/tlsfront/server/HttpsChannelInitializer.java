@@ -220,7 +220,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
                 // A peer that goes away before its handshake ends (a balancer's health check resets
                 // its connection once it has sent its PROXY header): expected, one DEBUG line.
                 log.debug("{}: closed before the TLS handshake ended: {}", ctx.channel(),
-                        dev.tlsfront.observe.FailureText.describe(cause));
+                        dev.tlsfront.failures.FailureText.describe(cause));
                 ctx.close();
                 return;
             }

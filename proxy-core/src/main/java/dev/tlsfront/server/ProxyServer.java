@@ -2,7 +2,7 @@ package dev.tlsfront.server;
 
 import dev.tlsfront.config.ListenAddress;
 import dev.tlsfront.config.ProxyConfig;
-import dev.tlsfront.forward.DrainRequest;
+import dev.tlsfront.http.DrainRequest;
 import dev.tlsfront.http.HstsRampHandler;
 import dev.tlsfront.http.HttpsPolicies;
 import dev.tlsfront.http.RedirectTarget;
@@ -186,8 +186,9 @@ public final class ProxyServer implements AutoCloseable {
 
     /**
      * Serves new connections with {@code next} and its certificates; connections already open keep
-     * what they had. Settings that only take effect on a restart are returned (and otherwise ignored):
-     * listen addresses, the backend and the event loops.
+     * what they had; a changed backend server list applies to the running pools at once. Settings
+     * that only take effect on a restart are returned (and otherwise ignored): listen addresses, the
+     * event loops, the admin listener, the connection limit, ACME and the HSTS ramp.
      */
     public List<String> reload(ProxyConfig next, ServerTls nextTls) {
         ProxyConfig now = current.get().config();

@@ -2,7 +2,7 @@ package dev.tlsfront.upstream;
 
 import dev.tlsfront.config.DurationSyntax;
 import dev.tlsfront.config.HealthCheckConfig;
-import dev.tlsfront.observe.FailureText;
+import dev.tlsfront.failures.FailureText;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;

@@ -2,7 +2,7 @@ package dev.tlsfront.upstream;
 
 import dev.tlsfront.config.BackendConfig;
 import dev.tlsfront.config.BackendServer;
-import dev.tlsfront.observe.FailureText;
+import dev.tlsfront.failures.FailureText;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;

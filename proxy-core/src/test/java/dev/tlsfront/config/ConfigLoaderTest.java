@@ -449,7 +449,11 @@ class ConfigLoaderTest {
                         "tlsfront.yaml:1:9: a ':' inside a value (expected: quotes around a value that holds ': ', or a"
                                 + " new line for a nested mapping)"),
                 org.junit.jupiter.params.provider.Arguments.of("an unclosed quote", "hosts: [\"a.example]\n",
-                        "tlsfront.yaml:1:9: a quote that is never closed (expected: a matching closing quote)"));
+                        "tlsfront.yaml:1:9: a quote that is never closed (expected: a matching closing quote)"),
+                org.junit.jupiter.params.provider.Arguments.of("a key indented less than its neighbours",
+                        "hosts: [a.example]\nbackend:\n    url: http://a:8000\n  retries: 2\n",
+                        "tlsfront.yaml:4:3: this line is indented differently from the keys above it (expected: the keys of"
+                                + " one mapping at the same column, a nested mapping further right)"));
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")

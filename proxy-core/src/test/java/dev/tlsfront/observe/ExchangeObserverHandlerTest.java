@@ -1,5 +1,6 @@
 package dev.tlsfront.observe;
 
+import dev.tlsfront.http.ExchangeNotes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tlsfront.config.AccessLogConfig;

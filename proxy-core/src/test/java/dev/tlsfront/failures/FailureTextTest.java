@@ -1,4 +1,4 @@
-package dev.tlsfront.observe;
+package dev.tlsfront.failures;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

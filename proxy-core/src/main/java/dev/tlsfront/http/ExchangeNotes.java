@@ -1,4 +1,4 @@
-package dev.tlsfront.observe;
+package dev.tlsfront.http;
 
 import io.netty.util.AttributeKey;
 
@@ -24,10 +24,15 @@ public final class ExchangeNotes {
         /** No server was eligible: every one was down, out or retired (503). */
         NO_SERVER("no_server");
 
-        final String label;
+        private final String label;
 
         BackendFailure(String label) {
             this.label = label;
+        }
+
+        /** The metric label, e.g. {@code no_server}. */
+        public String label() {
+            return label;
         }
     }
 
@@ -43,7 +48,7 @@ public final class ExchangeNotes {
     }
 
     /** The client named by trusted proxies for this exchange, or null; then forgets it. */
-    String takeOriginatingClient() {
+    public String takeOriginatingClient() {
         String taken = originatingClient;
         originatingClient = null;
         return taken;
@@ -65,7 +70,7 @@ public final class ExchangeNotes {
     }
 
     /** The server of this exchange, or null when none was tried; then forgets it. */
-    String takeServer() {
+    public String takeServer() {
         String taken = server;
         server = null;
         return taken;
@@ -78,14 +83,14 @@ public final class ExchangeNotes {
     }
 
     /** Time from request to response head at the backend, or -1 if it did not answer; then forgets it. */
-    long takeBackendNanos() {
+    public long takeBackendNanos() {
         long taken = backendNanos;
         backendNanos = -1;
         return taken;
     }
 
     /** The backend failure of this exchange, if any; then forgets it. */
-    BackendFailure takeFailure() {
+    public BackendFailure takeFailure() {
         BackendFailure taken = failure;
         failure = null;
         return taken;

@@ -1,4 +1,4 @@
-package dev.tlsfront.forward;
+package dev.tlsfront.http;
 
 /**
  * Fired as a user event on every client channel when the proxy shuts down: an idle connection

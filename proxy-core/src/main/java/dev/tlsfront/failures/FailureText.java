@@ -1,4 +1,4 @@
-package dev.tlsfront.observe;
+package dev.tlsfront.failures;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
