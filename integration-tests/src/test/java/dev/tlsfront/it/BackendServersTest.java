@@ -56,6 +56,32 @@ class BackendServersTest {
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /** Over HTTP/1.1 and HTTP/2 alike, each server gets the same request, forwarding headers included. */
+    @Test
+    void theAppSeesTheSameRequestWhicheverServerGetsIt() throws Exception {
+        TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
+        try (TestBackend a = named(new TestBackend(), "a"); TestBackend b = named(new TestBackend(), "b");
+                RunningProxy proxy = RunningProxy.start(yaml(certificate, a.url() + ", " + b.url(), "")
+                        .replace("server: { drain_timeout: 2s }", "server: { drain_timeout: 2s, event_loops: 1 }"), dir)) {
+            for (HttpClient.Version version : HttpClient.Version.values()) {
+                HttpClient client = clients(certificate).version(version).build();
+                Map<String, java.util.List<String>> seen = new java.util.HashMap<>();
+                for (int i = 0; i < 2; i++) {
+                    HttpResponse<String> response = client.send(HttpRequest.newBuilder(proxy.https("/echo?q=1"))
+                            .header("Accept", "text/plain").build(), HttpResponse.BodyHandlers.ofString());
+                    assertThat(response.statusCode()).isEqualTo(200);
+                    assertThat(response.version()).isEqualTo(version);
+                    // What the app saw, less what differs by nature: the request ID and the server's own port.
+                    String request = response.body().lines().filter(l -> !l.toLowerCase().startsWith("x-request-id:"))
+                            .sorted().collect(java.util.stream.Collectors.joining("\n"));
+                    seen.computeIfAbsent(request, r -> new java.util.ArrayList<>()).add(version.toString());
+                }
+                assertThat(a.requests.get() > 0 && b.requests.get() > 0).as("both servers were used").isTrue();
+                assertThat(seen).as("one request, seen alike by both servers, over " + version).hasSize(1);
+            }
+        }
+    }
+
     @Test
     void aRollingRestartUnderLoadFailsNoRequest() throws Exception {
         TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
