@@ -18,10 +18,10 @@ PEERS=${PEERS:-$(cd "$ROOT/../shared/peers" 2>/dev/null && pwd || true)}
 OLD=$1; NEW=$2; shift 2
 D=${PEERS_DIR:-/tmp/peers}
 export WORKERS=1 WRK_PIN=0
-PIDS=()
+PIDS=(); TWO=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  [[ -f /tmp/peers-backend2.pid ]] && kill "$(cat /tmp/peers-backend2.pid)" 2>/dev/null || true
+  for f in /tmp/peers-backend2.pid /tmp/peers-nginx2.pid; do [[ -f $f ]] && kill "$(cat "$f")" 2>/dev/null || true; done
   "$PEERS/peers.sh" stop all >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -31,6 +31,12 @@ if [[ ${SECOND_BACKEND:-0} == 1 ]]; then
   sed -e 's/127.0.0.1:9000/127.0.0.1:9001/; s#/tmp/peers-backend.pid#/tmp/peers-backend2.pid#; s#peers-backend-error#peers-backend2-error#' \
     "$D/backend.conf" > "$D/backend2.conf"
   taskset -c 0 nginx -c "$D/backend2.conf"
+  # and nginx doing the same job over both servers (https 18444), the peer for the two-server figure
+  sed -e 's/server 127.0.0.1:9000;/server 127.0.0.1:9000; server 127.0.0.1:9001;/; s/18080/18081/; s/:18443/:18444/g' \
+      -e 's#/tmp/peers-nginx.pid#/tmp/peers-nginx2.pid#; s#peers-nginx-error#peers-nginx2-error#' \
+    "$D/nginx.conf" > "$D/nginx2.conf"
+  taskset -c 1 nginx -c "$D/nginx2.conf"
+  TWO=("nginx2=18444:$(cat /tmp/peers-nginx2.pid)")
 fi
 
 start() {  # JAR HTTP_PORT HTTPS_PORT BACKEND -> pid
@@ -57,4 +63,4 @@ for port in 48443 49443; do
   taskset -c 0 wrk -t1 -c16 -d5s -H "Connection: close" "https://127.0.0.1:$port/" >/dev/null
 done
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) A/B pinned: old=$OLD new=$NEW${NEW_BACKEND:+ (new backend: $NEW_BACKEND)}"
-"$PEERS/bench.sh" "$@" "nginx=18443:$("$PEERS/peers.sh" pid nginx)" "old=48443:$A" "new=49443:$B"
+"$PEERS/bench.sh" "$@" "nginx=18443:$("$PEERS/peers.sh" pid nginx)" ${TWO[@]+"${TWO[@]}"} "old=48443:$A" "new=49443:$B"
