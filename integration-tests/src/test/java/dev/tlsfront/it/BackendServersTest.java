@@ -193,17 +193,18 @@ class BackendServersTest {
     }
 
     @Test
-    void sighupAddsAServerAndARemovedServersDownloadFinishesIntact() throws Exception {
+    void sighupAddsAThirdServerAndARemovedServersDownloadFinishesIntact() throws Exception {
         TestCertificate certificate = TestCertificate.create(dir, "localhost", "127.0.0.1");
-        try (TestBackend a = named(new TestBackend(), "a"); TestBackend b = named(new TestBackend(), "b")) {
+        try (TestBackend a = named(new TestBackend(), "a"); TestBackend b = named(new TestBackend(), "b");
+                TestBackend c = named(new TestBackend(), "c")) {
             Path config = dir.resolve("tlsfront.yaml");
-            Files.writeString(config, yaml(certificate, a.url(), "balance: first"));
+            Files.writeString(config, yaml(certificate, a.url() + ", " + c.url(), "balance: first"));
             try (TlsfrontProcess tlsfront = TlsfrontProcess.start(Map.of(), "run", "-c", config.toString())) {
                 URI whoami = URI.create("https://localhost:" + tlsfront.httpsPort + "/whoami");
                 Load load = new Load(clients(certificate), whoami, 2);
                 load.awaitAnswers("a", 20);
 
-                Files.writeString(config, yaml(certificate, b.url() + ", " + a.url(), "balance: first"));
+                Files.writeString(config, yaml(certificate, b.url() + ", " + a.url() + ", " + c.url(), "balance: first"));
                 Command.run("kill", "-HUP", Long.toString(tlsfront.process.pid()));
                 load.awaitAnswers("b", 50);  // the new first server takes the traffic, same process
 
@@ -216,7 +217,7 @@ class BackendServersTest {
                 while (b.bytesSent.get() < 256 * 1024 && System.nanoTime() - started < Duration.ofSeconds(10).toNanos()) {
                     Thread.sleep(20);
                 }
-                Files.writeString(config, yaml(certificate, a.url(), "balance: first"));
+                Files.writeString(config, yaml(certificate, a.url() + ", " + c.url(), "balance: first"));
                 Command.run("kill", "-HUP", Long.toString(tlsfront.process.pid()));
                 String left = "backend server " + b.url() + " left the config";
                 long reloadDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
