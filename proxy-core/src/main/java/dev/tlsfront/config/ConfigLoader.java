@@ -623,9 +623,9 @@ public final class ConfigLoader {
             Section pages = https.section("error_pages");
             for (String code : pages.keys()) {
                 int status = code.matches("\\d{3}") ? Integer.parseInt(code) : -1;
-                if (!dev.tlsfront.http.ErrorPages.isOwnStatus(status)) {
+                if (!PolicyConfig.OWN_STATUSES.contains(status)) {
                     pages.problem(pages.keyPositionOf(code), code, "not a status tlsfront answers with itself (expected:"
-                            + " one of 400, 404, 408, 413, 414, 417, 421, 431, 501, 502, 503, 504, 505)");
+                            + " one of " + PolicyConfig.OWN_STATUSES.toString().replaceAll("[\\[\\]]", "") + ")");
                     continue;
                 }
                 file(pages, code, "an HTML file of at most 64 KiB").ifPresent(file -> {

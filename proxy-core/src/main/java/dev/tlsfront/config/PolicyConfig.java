@@ -23,6 +23,10 @@ public record PolicyConfig(Hsts hsts, Cookies cookies, boolean upgradeInsecureRe
         Map<String, String> responseHeaders, List<Cidr> trustedProxies, boolean forwarded,
         Map<Integer, String> errorPages) {
 
+    /** The statuses tlsfront answers with itself, and so the ones {@code https.error_pages} may name. */
+    public static final java.util.SortedSet<Integer> OWN_STATUSES = java.util.Collections.unmodifiableSortedSet(
+            new java.util.TreeSet<>(List.of(400, 404, 408, 413, 414, 417, 421, 431, 501, 502, 503, 504, 505)));
+
     public static final PolicyConfig DEFAULT = new PolicyConfig(Hsts.DEFAULT, Cookies.DEFAULT, false, Map.of(),
             List.of(), false, Map.of());
 

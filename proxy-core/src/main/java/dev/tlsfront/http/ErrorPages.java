@@ -11,7 +11,7 @@ import java.util.Map;
  */
 public record ErrorPages(Map<Integer, String> custom) {
 
-    /** What each status tlsfront answers with means, for a person reading the page. */
+    /** What each status tlsfront answers with ({@code PolicyConfig.OWN_STATUSES}) means, for a person reading the page. */
     private static final Map<Integer, String> MEANING = Map.ofEntries(
             Map.entry(400, "The request could not be understood."),
             Map.entry(404, "There is nothing at this address."),
@@ -32,11 +32,6 @@ public record ErrorPages(Map<Integer, String> custom) {
     }
 
     public static final ErrorPages DEFAULT = new ErrorPages(Map.of());
-
-    /** The statuses tlsfront itself answers with, and so the keys {@code https.error_pages} may name. */
-    public static boolean isOwnStatus(int code) {
-        return MEANING.containsKey(code);
-    }
 
     /** The page for {@code code} with {@code reason} (e.g. "Bad Gateway"). */
     public String html(int code, String reason) {
