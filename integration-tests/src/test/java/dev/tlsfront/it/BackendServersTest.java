@@ -208,11 +208,11 @@ class BackendServersTest {
                 Command.run("kill", "-HUP", Long.toString(tlsfront.process.pid()));
                 load.awaitAnswers("b", 50);  // the new first server takes the traffic, same process
 
-                // A slow 4 MiB download from b, then b leaves the config while it runs.
+                // A slow 4 MiB download from b (6.4 s), then b leaves the config while it runs.
                 long size = 4L << 20;
                 var download = RunningProxy.client(certificate).sendAsync(
                         HttpRequest.newBuilder(URI.create("https://localhost:" + tlsfront.httpsPort + "/slow?n=" + size
-                                + "&ms=40")).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofInputStream());
+                                + "&ms=100")).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofInputStream());
                 long started = System.nanoTime();
                 while (b.bytesSent.get() < 256 * 1024 && System.nanoTime() - started < Duration.ofSeconds(10).toNanos()) {
                     Thread.sleep(20);
@@ -225,10 +225,10 @@ class BackendServersTest {
                     Thread.sleep(20);
                 }
                 assertThat(tlsfront.output()).contains(left);
+                assertThat(b.bytesSent.get()).as("the download was still running after the reload").isLessThan(size);
                 Thread.sleep(100);  // requests that had chosen b just before the swap reach it
                 int bRequests = b.requests.get();
                 load.awaitAnswers("a", 100);
-                assertThat(b.bytesSent.get()).as("the download was still running after the reload").isLessThan(size);
                 assertThat(b.requests.get()).as("no new request went to b").isEqualTo(bRequests);
 
                 HttpResponse<java.io.InputStream> done = download.get(60, java.util.concurrent.TimeUnit.SECONDS);
