@@ -95,7 +95,15 @@ final class TlsfrontProcess implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("tlsfront did not start listening in " + deadline + ":\n" + output);
+        // What the process was doing: its threads (a thread dump goes to its standard output, not
+        // through the log), its listening sockets, and its standard output's flags (fdinfo).
+        String sockets = Command.run("sh", "-c", "ss -ltnp | grep 'pid=" + process.pid() + ",' || true").output();
+        String stdoutFlags = Command.run("sh", "-c", "cat /proc/" + process.pid() + "/fdinfo/1 || true").output();
+        Command.run("kill", "-QUIT", Long.toString(process.pid()));
+        Thread.sleep(1000);
+        process.destroyForcibly();
+        throw new AssertionError("tlsfront did not start listening in " + deadline + ":\n" + output
+                + "\nlistening sockets:\n" + sockets + "\nstandard output fdinfo:\n" + stdoutFlags);
     }
 
     String output() {
