@@ -20,6 +20,8 @@ public final class Server {
     private static final Logger log = LoggerFactory.getLogger(Server.class);
 
     private final BackendServer config;
+    /** Named in every exchange's notes (the access log's up=): made once, not per request. */
+    private final String url;
     private final BackendConfig backend;
     private final Connector connector;
     private final boolean lone;
@@ -36,6 +38,7 @@ public final class Server {
     private final LongAdder failures = new LongAdder();
 
     Server(BackendServer config, BackendConfig backend, Connector connector, boolean lone) {
+        this.url = config.url();
         this.config = config;
         this.backend = backend;
         this.connector = connector;
@@ -57,7 +60,7 @@ public final class Server {
 
     /** {@code http://HOST:PORT} or {@code unix:/PATH}. */
     public String url() {
-        return config.url();
+        return url;
     }
 
     /** Whether the server takes new requests now. */
