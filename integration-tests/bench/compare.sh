@@ -5,10 +5,9 @@
 #   integration-tests/bench/compare.sh [-d SECONDS] [-r ROUNDS] [-s "small redirect ..."] [-u] [-2]
 #     -u  unpinned: every process on every core (default: pinned, as ../shared/peers/README.md
 #         describes: the proxies on CPU 1 with one worker each, backend and load generator on CPU 0)
-#     -2  the HTTP/2 row instead: h2load, 16 connections x 10 concurrent streams, GET / (100 B),
-#         against tlsfront, nginx (the peers' config with http2 on, port 18444) and Caddy; the peers'
-#         bench.sh has no HTTP/2 scenario, so this script measures it the same way (median of
-#         ROUNDS, CPU time of the proxy process per request).
+#     -2  the HTTP/2 row instead (bench.sh's h2 scenario: h2load, 16 connections x 10 streams,
+#         GET /) against tlsfront, nginx and HAProxy (copies of the peers' configs offering h2, ports
+#         18444 and 28444) and Caddy
 #
 # tlsfront runs from proxy-cli/target (built if missing) on http 48080 / https 48443 with the peers'
 # test certificate, in front of the peers' backend on 127.0.0.1:9000, with the JVM options of
@@ -42,7 +41,7 @@ fi
 cleanup() {
   [[ -n ${TF_PID:-} ]] && kill "$TF_PID" 2>/dev/null || true
   "$PEERS/peers.sh" stop all >/dev/null 2>&1 || true
-  [[ -f /tmp/peers-nginx-h2.pid ]] && kill "$(cat /tmp/peers-nginx-h2.pid)" 2>/dev/null || true
+  for f in /tmp/peers-nginx-h2.pid /tmp/peers-haproxy-h2.pid; do [[ -f $f ]] && kill "$(cat "$f")" 2>/dev/null || true; done
 }
 trap cleanup EXIT
 
@@ -82,35 +81,20 @@ if ((!H2)); then
   exit
 fi
 
-# HTTP/2: nginx needs http2 on its listener; a copy of the peers' filled-in config gets it, on its own port.
+# HTTP/2: the peers' nginx and HAProxy listeners offer HTTP/1.1 only; copies of their filled-in
+# configs offer h2 on their own ports (nginx 18444, HAProxy 28444).
 sed -e 's|listen 127.0.0.1:18443 ssl;|listen 127.0.0.1:18444 ssl http2;|' -e 's|listen 127.0.0.1:18080;|listen 127.0.0.1:18081;|' \
     -e 's|/tmp/peers-nginx.pid|/tmp/peers-nginx-h2.pid|' "$D/nginx.conf" > "$D/nginx-h2.conf"
 $PROXY_CPU nginx -c "$D/nginx-h2.conf"
+sed -e 's|alpn http/1.1|alpn h2,http/1.1|' -e 's|127.0.0.1:28443|127.0.0.1:28444|' -e 's|127.0.0.1:28080|127.0.0.1:28081|' \
+    "$D/haproxy.cfg" > "$D/haproxy-h2.cfg"
+$PROXY_CPU haproxy -D -p /tmp/peers-haproxy-h2.pid -f "$D/haproxy-h2.cfg"
 sleep 0.5
 # The HTTP/1.1 warm-up above leaves the HTTP/2 path (frames, HPACK, stream channels) to the
 # interpreter. Measured in 15 s steps from a cold start, tlsfront's h2 rate went 7.6k, 15.1k, 17.5k,
 # 18.0k req/s: the JIT, on the proxy's one core, needs about a minute of HTTP/2 to settle.
 ${WRK_PIN:+taskset -c $WRK_PIN} h2load -t1 -c16 -m10 -D "$((WARMUP * 4))" https://127.0.0.1:48443/ >/dev/null 2>&1
-H2TARGETS=("nginx=18444:$(cat /tmp/peers-nginx-h2.pid)" "caddy=38443:$("$PEERS/peers.sh" pid caddy)" "tlsfront=48443:$TF_PID")
-TCK=$(getconf CLK_TCK)
-ticks() { local t=0 p; for p in $1 $(pgrep -P "$1" || true); do [[ -r /proc/$p/stat ]] && t=$((t + $(awk '{print $14+$15}' /proc/$p/stat))); done; echo $t; }
-printf "%-9s %-10s %11s %6s %11s %6s\n" scenario target median ratio cpu cratio
-declare -A RPS=() CPU=()
-for ((r=0; r<ROUNDS; r++)); do
-  for t in "${H2TARGETS[@]}"; do
-    name=${t%%=*}; rest=${t#*=}; port=${rest%%:*}; pid=${rest#*:}
-    t0=$(ticks "$pid")
-    out=$(${WRK_PIN:+taskset -c $WRK_PIN} h2load -t1 -c16 -m10 -D "$DUR" "https://127.0.0.1:$port/" 2>/dev/null)
-    t1=$(ticks "$pid")
-    n=$(echo "$out" | awk '/^requests:/{print $8}')
-    RPS[$name]+="$(echo "$out" | awk '/^finished in/{print $4}') "
-    CPU[$name]+="$(awk -v d=$((t1 - t0)) -v n="$n" -v k="$TCK" 'BEGIN{ if (n>0) printf "%.1f", d*1e6/k/n; else print "-" }') "
-  done
-done
-med() { tr ' ' '\n' | grep -v -e '^-$' -e '^$' | sort -g | awk '{a[NR]=$1} END{if(NR) print a[int((NR+1)/2)]; else print "-"}'; }
-ref=$(echo "${RPS[nginx]}" | med); cref=$(echo "${CPU[nginx]}" | med)
-for name in nginx caddy tlsfront; do
-  v=$(echo "${RPS[$name]}" | med); c=$(echo "${CPU[$name]}" | med)
-  printf "%-9s %-10s %11s %6s %11s %6s   req/s CPU-us/req\n" h2 "$name" "$v" "$(awk -v a="$v" -v b="$ref" 'BEGIN{printf "%.2f", a/b}')" \
-    "$c" "$(awk -v a="$c" -v b="$cref" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "-"}')"
-done
+H2TARGETS=("nginx=18444:$(cat /tmp/peers-nginx-h2.pid)" "haproxy=28444:$(cat /tmp/peers-haproxy-h2.pid)")
+[[ " $PEER_LIST " == *" caddy "* ]] && H2TARGETS+=("caddy=38443:$("$PEERS/peers.sh" pid caddy)")
+H2TARGETS+=("tlsfront=48443:$TF_PID")
+"$PEERS/bench.sh" -d "$DUR" -r "$ROUNDS" -s h2 "${H2TARGETS[@]}"
