@@ -40,6 +40,7 @@ import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flow.FlowControlHandler;
@@ -81,7 +82,8 @@ import org.slf4j.LoggerFactory;
  *   <li>then the exchange handlers below.
  * </ol>
  *
- * <p>HTTP/2 ({@code h2}) continues with {@value #H2_CODEC} (frames, settings, flow control and the
+ * <p>HTTP/2 ({@code h2}) continues with {@value #H2_FLUSH} (the streams' flushes of one event-loop turn
+ * become one TLS write), {@value #H2_CODEC} (frames, settings, flow control and the
  * limits of {@link Http2Connections}), {@value #H2_IDLE} and {@value #H2_LIFECYCLE} (GOAWAY when
  * idle or draining), and {@value #H2_STREAMS}, which gives each stream a child channel of its own:
  * <ol>
@@ -125,6 +127,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
     static final String LINGER = "lingering-close";
     static final String SYNTAX = "request-syntax";
     static final String CODEC = "http-codec";
+    static final String H2_FLUSH = "h2-flush";
     static final String H2_CODEC = "h2-codec";
     static final String H2_IDLE = "h2-idle";
     static final String H2_LIFECYCLE = "h2-lifecycle";
@@ -259,7 +262,11 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
                 config.server().drainTimeout());
         Http2RequestAdapter adapter = new Http2RequestAdapter(config.limits().maxRequestLine(),
                 config.limits().maxHeaderFields());
-        pipeline.addLast(H2_CODEC, codec)
+        // Each stream flushes its response as the app's answer arrives; without this every response
+        // is its own TLS record and send() (2.0 sends per request against HAProxy's 1.15, measured).
+        pipeline.addLast(H2_FLUSH, new FlushConsolidationHandler(
+                        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
+                .addLast(H2_CODEC, codec)
                 .addLast(H2_IDLE, new IdleStateHandler(0, 0, config.limits().keepAliveTimeout().toMillis(),
                         TimeUnit.MILLISECONDS))
                 .addLast(H2_LIFECYCLE, new Http2ConnectionLifecycleHandler(codec))
