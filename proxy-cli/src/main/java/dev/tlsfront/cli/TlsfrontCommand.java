@@ -62,6 +62,11 @@ public final class TlsfrontCommand implements java.util.concurrent.Callable<Inte
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("run")) {
+            // SLF4J and logback first, on this thread: Netty's classes log, so the loader thread below
+            // would otherwise set up SLF4J at the same time as this thread's first logger, and SLF4J
+            // gives a logger asked for during another thread's set-up a substitute that can stay
+            // silent (the start-up report's lines went missing now and then, the process serving).
+            org.slf4j.LoggerFactory.getILoggerFactory();
             // Loading BoringSSL takes about half a second: let it happen while the command line is
             // parsed and the config read, on the second core.
             Thread nativeTls = new Thread(() -> ServerTls.PROVIDER.name(), "tls-native-load");
