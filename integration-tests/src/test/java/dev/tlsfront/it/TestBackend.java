@@ -86,8 +86,7 @@ final class TestBackend implements AutoCloseable {
                     exchange.sendResponseHeaders(200, body.length);
                     exchange.getResponseBody().write(body);
                 }
-                case "/slow" -> sendSlowly(exchange, query);
-                case "/bytes" -> sendBytes(exchange, query);
+                case "/slow", "/bytes" -> sendBytes(exchange, query);
                 case "/sha256" -> digestBody(exchange);
                 case "/respond" -> respond(exchange, query);
                 case "/sleep" -> {
@@ -138,12 +137,16 @@ final class TestBackend implements AutoCloseable {
         exchange.sendResponseHeaders(status, status == 304 || status == 204 ? -1 : 0);
     }
 
+    /** N deterministic bytes; chunked instead of Content-Length, or a pause of ms after each 64 KiB. */
     private void sendBytes(HttpExchange exchange, String query) throws IOException {
         long n = 0;
+        long ms = 0;
         boolean chunked = false;
         for (String part : query.split("&")) {
             if (part.startsWith("n=")) {
                 n = Long.parseLong(part.substring(2));
+            } else if (part.startsWith("ms=")) {
+                ms = Long.parseLong(part.substring(3));
             } else if (part.equals("chunked")) {
                 chunked = true;
             }
@@ -158,36 +161,14 @@ final class TestBackend implements AutoCloseable {
                 out.write(block, 0, len);
                 sent += len;
                 bytesSent.addAndGet(len);
-            }
-        }
-    }
-
-    private void sendSlowly(HttpExchange exchange, String query) throws IOException {
-        long n = 0;
-        long ms = 0;
-        for (String part : query.split("&")) {
-            if (part.startsWith("n=")) {
-                n = Long.parseLong(part.substring(2));
-            } else if (part.startsWith("ms=")) {
-                ms = Long.parseLong(part.substring(3));
-            }
-        }
-        exchange.sendResponseHeaders(200, n);
-        try (OutputStream out = exchange.getResponseBody()) {
-            byte[] block = new byte[64 * 1024];
-            long sent = 0;
-            while (sent < n) {
-                int len = (int) Math.min(block.length, n - sent);
-                Pattern.fill(block, sent, len);
-                out.write(block, 0, len);
-                out.flush();
-                sent += len;
-                bytesSent.addAndGet(len);
-                try {
-                    Thread.sleep(ms);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+                if (ms > 0) {
+                    out.flush();
+                    try {
+                        Thread.sleep(ms);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
             }
         }
