@@ -71,6 +71,8 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
     private ExchangeNotes notes;
     private QuietTimer responseTimer;
     private boolean draining;
+    /** An exchange has begun on this connection: an idle connection before that is one whose client has yet to send. */
+    private boolean everBusy;
     /** A read was asked of the client channel and no message has answered it yet. */
     private boolean readRequested;
 
@@ -186,6 +188,7 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
     }
 
     private void startExchange(HttpRequest head) {
+        everBusy = true;
         if (head.decoderResult().isFailure()) {
             ctx.writeAndFlush(LocalResponse.of(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, true));
             return;
@@ -491,7 +494,10 @@ public final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter imp
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == DrainRequest.INSTANCE) {
             draining = true;
-            if (phase == Phase.IDLE) {
+            // An idle keep-alive connection closes now (its client retries on a new one, RFC 9112
+            // §9.3.1); a new one keeps its first request, which its client may already have sent
+            // and would not retry: it is answered with Connection: close, or times out as usual.
+            if (phase == Phase.IDLE && everBusy) {
                 ctx.close();
             }
             return;

@@ -8,12 +8,14 @@ import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * Ends an HTTP/2 connection gracefully (GOAWAY, then the open streams may finish) when the server
- * drains, and when it has had no open stream and no traffic for the keep-alive timeout (an
+ * drains (a new connection once its first stream is open), and when it has had no open stream and no traffic for the keep-alive timeout (an
  * {@link io.netty.handler.timeout.IdleStateHandler} before it says when).
  */
 public final class Http2ConnectionLifecycleHandler extends ChannelInboundHandlerAdapter {
 
     private final Http2FrameCodec codec;
+    /** Draining began before the client opened its first stream: GOAWAY waits until it has. */
+    private boolean drainOnFirstStream;
 
     public Http2ConnectionLifecycleHandler(Http2FrameCodec codec) {
         this.codec = codec;
@@ -22,6 +24,12 @@ public final class Http2ConnectionLifecycleHandler extends ChannelInboundHandler
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == DrainRequest.INSTANCE) {
+            if (codec.connection().remote().lastStreamCreated() == 0) {
+                // A GOAWAY now would refuse the first request, which the client may already have sent
+                // (it is still in the TLS records read with the handshake). Taken once it is read.
+                drainOnFirstStream = true;
+                return;
+            }
             ctx.close();  // the codec's close sends GOAWAY and waits for open streams (up to the drain timeout)
             return;
         }
@@ -32,5 +40,14 @@ public final class Http2ConnectionLifecycleHandler extends ChannelInboundHandler
             return;
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.fireChannelReadComplete();
+        if (drainOnFirstStream && codec.connection().remote().lastStreamCreated() != 0) {
+            drainOnFirstStream = false;
+            ctx.close();
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.tlsfront.config.HttpsListenerConfig.TlsConfig;
 import dev.tlsfront.config.ProxyConfig;
 import dev.tlsfront.upstream.Upstream;
 import dev.tlsfront.forward.ProxyFrontendHandler;
+import dev.tlsfront.http.DrainRequest;
 import dev.tlsfront.forward.RequestBufferingHandler;
 import dev.tlsfront.forward.TunnelHandler;
 import dev.tlsfront.http.ErrorPageHandler;
@@ -187,6 +188,8 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
     /** Reads through the TLS handshake (the connection does not read by itself), then sets up the protocol. */
     private final class ProtocolSelector extends ApplicationProtocolNegotiationHandler {
         private final Generation generation;
+        /** The server began draining during the handshake: the protocol's handlers hear of it once added. */
+        private boolean drainRequested;
 
         ProtocolSelector(Generation generation) {
             super(TlsConfig.HTTP_1_1);
@@ -206,14 +209,27 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
         }
 
         @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt == DrainRequest.INSTANCE) {
+                drainRequested = true;
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
         protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
             if (ServerTls.ACME_TLS_1.equals(protocol)) {
                 // RFC 8737 §3: a validation connection ends with the handshake; no HTTP is spoken on it.
                 ctx.close();
+                return;
             } else if (TlsConfig.H2.equals(protocol)) {
                 http2(ctx.pipeline(), generation);
             } else {
                 http1(ctx.pipeline(), generation);
+            }
+            if (drainRequested) {
+                ctx.fireUserEventTriggered(DrainRequest.INSTANCE);  // to the handlers just added after this one
             }
         }
 
