@@ -86,16 +86,6 @@ class AdminListenerTest {
         }
     }
 
-    /** The value of one sample line of the Prometheus text, e.g. {@code name{labels} 3.0}. */
-    private static double sample(String metrics, String series) {
-        for (String line : metrics.split("\n")) {
-            if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1));
-            }
-        }
-        throw new AssertionError("no " + series + " in:\n" + metrics);
-    }
-
     @Test
     void metricsCountWhatPassedThroughInThePrometheusFormat() throws Exception {
         int closedPort;
@@ -115,19 +105,19 @@ class AdminListenerTest {
             assertThat(scrape.output()).startsWith("HTTP/1.1 200 OK")
                     .containsIgnoringCase("content-type: text/plain; version=0.0.4; charset=utf-8");
             String metrics = scrape.output();
-            assertThat(sample(metrics, "tlsfront_requests_total{code=\"200\",listener=\"https\",method=\"GET\"}")).isEqualTo(3);
-            assertThat(sample(metrics, "tlsfront_requests_total{code=\"404\",listener=\"https\",method=\"GET\"}")).isEqualTo(1);
-            assertThat(sample(metrics, "tlsfront_requests_total{code=\"302\",listener=\"https\",method=\"POST\"}")).isEqualTo(1);
-            assertThat(sample(metrics, "tlsfront_requests_total{code=\"301\",listener=\"http\",method=\"GET\"}")).isEqualTo(1);
-            assertThat(sample(metrics, "tlsfront_redirects_total{code=\"301\"}")).isEqualTo(1);
-            assertThat(sample(metrics, "tlsfront_request_duration_seconds_count{listener=\"https\"}")).isEqualTo(5);
-            assertThat(sample(metrics, "tlsfront_cookies_rewritten_total")).isEqualTo(2);
-            assertThat(sample(metrics, "tlsfront_locations_rewritten_total")).isEqualTo(1);
-            assertThat(sample(metrics, "tlsfront_tls_handshakes_total{cipher=\"TLS_AES_256_GCM_SHA384\",protocol=\"TLSv1.3\"}"))
+            assertThat(RunningProxy.sample(metrics, "tlsfront_requests_total{code=\"200\",listener=\"https\",method=\"GET\"}")).isEqualTo(3);
+            assertThat(RunningProxy.sample(metrics, "tlsfront_requests_total{code=\"404\",listener=\"https\",method=\"GET\"}")).isEqualTo(1);
+            assertThat(RunningProxy.sample(metrics, "tlsfront_requests_total{code=\"302\",listener=\"https\",method=\"POST\"}")).isEqualTo(1);
+            assertThat(RunningProxy.sample(metrics, "tlsfront_requests_total{code=\"301\",listener=\"http\",method=\"GET\"}")).isEqualTo(1);
+            assertThat(RunningProxy.sample(metrics, "tlsfront_redirects_total{code=\"301\"}")).isEqualTo(1);
+            assertThat(RunningProxy.sample(metrics, "tlsfront_request_duration_seconds_count{listener=\"https\"}")).isEqualTo(5);
+            assertThat(RunningProxy.sample(metrics, "tlsfront_cookies_rewritten_total")).isEqualTo(2);
+            assertThat(RunningProxy.sample(metrics, "tlsfront_locations_rewritten_total")).isEqualTo(1);
+            assertThat(RunningProxy.sample(metrics, "tlsfront_tls_handshakes_total{cipher=\"TLS_AES_256_GCM_SHA384\",protocol=\"TLSv1.3\"}"))
                     .isEqualTo(2);
             assertThat(metrics).containsPattern(
                     "tlsfront_tls_handshakes_total\\{cipher=\"TLS_ECDHE_ECDSA_WITH_\\w+\",protocol=\"TLSv1.2\"} 1.0");
-            assertThat(sample(metrics, "tlsfront_open_connections{listener=\"https\"}")).isEqualTo(0);
+            assertThat(RunningProxy.sample(metrics, "tlsfront_open_connections{listener=\"https\"}")).isEqualTo(0);
             assertThat(metrics).containsPattern("tlsfront_certificate_expiry_timestamp_seconds\\{file=\"[^\"]+\",names=\"localhost,127.0.0.1\"} \\d\\.\\d+E9");
             assertThat(metrics).contains("jvm_memory_used_bytes")
                     .as("no series before its first request").doesNotContain("code=\"500\"")
@@ -135,14 +125,14 @@ class AdminListenerTest {
 
             // A failed handshake, and the backend failures by reason.
             Command.run("curl", "-sk", "--max-time", "10", "--tls-max", "1.1", https + "/echo");
-            assertThat(sample(get(proxy, "/metrics").output(), "tlsfront_tls_handshake_failures_total")).isEqualTo(1);
+            assertThat(RunningProxy.sample(get(proxy, "/metrics").output(), "tlsfront_tls_handshake_failures_total")).isEqualTo(1);
         }
         try (RunningProxy proxy = proxyInFrontOf("http://127.0.0.1:" + closedPort)) {
             Command.run("curl", "-sk", "--max-time", "10", "https://localhost:" + proxy.server.httpsAddress().getPort() + "/");
             String metrics = get(proxy, "/metrics").output();
-            assertThat(sample(metrics, "tlsfront_backend_failures_total{reason=\"connect\"}")).isEqualTo(1);
-            assertThat(sample(metrics, "tlsfront_backend_failures_total{reason=\"timeout\"}")).isEqualTo(0);
-            assertThat(sample(metrics, "tlsfront_requests_total{code=\"502\",listener=\"https\",method=\"GET\"}")).isEqualTo(1);
+            assertThat(RunningProxy.sample(metrics, "tlsfront_backend_failures_total{reason=\"connect\"}")).isEqualTo(1);
+            assertThat(RunningProxy.sample(metrics, "tlsfront_backend_failures_total{reason=\"timeout\"}")).isEqualTo(0);
+            assertThat(RunningProxy.sample(metrics, "tlsfront_requests_total{code=\"502\",listener=\"https\",method=\"GET\"}")).isEqualTo(1);
         }
     }
 

@@ -49,6 +49,23 @@ final class RunningProxy implements AutoCloseable {
                 """.formatted(certificate.yamlEntry(), backendUrl) + extra;
     }
 
+    /** The value of one sample line of the Prometheus text, e.g. {@code name{labels} 3.0}. */
+    static double sample(String metrics, String series) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1));
+            }
+        }
+        throw new AssertionError("no " + series + " in:\n" + metrics);
+    }
+
+    /** One series of {@code GET /metrics} on the admin listener (which the config must have). */
+    double metric(String series) {
+        int port = server.adminAddress().orElseThrow().getPort();
+        return sample(Command.run("curl", "-sS", "--max-time", "10", "http://127.0.0.1:" + port + "/metrics").output(),
+                series);
+    }
+
     int httpsPort() {
         return server.httpsAddress().getPort();
     }

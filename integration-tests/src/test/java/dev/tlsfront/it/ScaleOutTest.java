@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The scale-out story on loopback: two tlsfront instances behind Debian's HAProxy in TCP mode with
  * {@code send-proxy-v2}. The app sees the client's own address (a client bound to 127.0.0.2); a
  * session made through one instance resumes on the other (shared ticket key file); a connection
- * from outside the trusted range is closed; stopping one instance under load loses no request.
+ * from outside the trusted range is closed; stopping one instance under load loses no request: the
+ * balancer checks each one's health endpoint, which answers 503 for {@code server.shutdown_delay}
+ * before the listeners close, so no connection is left in a closing listener's accept queue.
  */
 class ScaleOutTest {
 
@@ -35,7 +37,11 @@ class ScaleOutTest {
     Path dir;
 
     private RunningProxy instance(TestCertificate certificate, TestBackend backend, Path keyFile) throws Exception {
-        return RunningProxy.start(RunningProxy.yaml(certificate, backend.url(), "").replace("https:\n", """
+        // The balancer checks the admin listener's health endpoint; on stop it answers 503 for a
+        // second before the listeners close, three of the balancer's check intervals.
+        return RunningProxy.start(RunningProxy.yaml(certificate, backend.url(), "admin: { listen: \"127.0.0.1:0\" }\n")
+                .replace("server: { drain_timeout: 2s }", "server: { drain_timeout: 2s, shutdown_delay: 1s }")
+                .replace("https:\n", """
                 https:
                   proxy_protocol: { trusted: [127.0.0.1/32] }
                   session_tickets: { key_files: ["%s"] }
@@ -44,9 +50,14 @@ class ScaleOutTest {
 
     private static String haproxyServers(RunningProxy one, RunningProxy two) {
         return """
-                  server one 127.0.0.1:%d send-proxy-v2 check check-send-proxy inter 300ms fall 1 rise 1
-                  server two 127.0.0.1:%d send-proxy-v2 check check-send-proxy inter 300ms fall 1 rise 1
-                """.formatted(one.httpsPort(), two.httpsPort());
+                  option httpchk GET /healthz
+                  server one 127.0.0.1:%d send-proxy-v2 check port %d inter 300ms fall 1 rise 1
+                  server two 127.0.0.1:%d send-proxy-v2 check port %d inter 300ms fall 1 rise 1
+                """.formatted(one.httpsPort(), adminPort(one), two.httpsPort(), adminPort(two));
+    }
+
+    private static int adminPort(RunningProxy instance) {
+        return instance.server.adminAddress().orElseThrow().getPort();
     }
 
     @Test

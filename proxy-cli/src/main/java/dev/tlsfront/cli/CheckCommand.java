@@ -93,7 +93,10 @@ final class CheckCommand implements Callable<Integer> {
                         + loaded.accessLog().path().map(Path::toString).orElse("standard output")
                 : "off"));
         out.println("server: event_loops " + (loaded.server().eventLoops() == 0 ? "one per core" : loaded.server().eventLoops())
-                + ", drain_timeout " + DurationSyntax.format(loaded.server().drainTimeout()) + ", log_level "
+                + ", drain_timeout " + DurationSyntax.format(loaded.server().drainTimeout())
+                + (loaded.server().shutdownDelay().isZero() ? ""
+                        : ", shutdown_delay " + DurationSyntax.format(loaded.server().shutdownDelay()))
+                + ", log_level "
                 + loaded.server().logLevel() + (loaded.server().logJson() ? ", log_format json" : ""));
 
         if (loaded.https().selfSignedDir().isPresent()) {

@@ -673,10 +673,11 @@ public final class ConfigLoader {
             ServerConfig d = ServerConfig.DEFAULT;
             int loops = server.integer("event_loops", d.eventLoops(), 0, ServerConfig.MAX_EVENT_LOOPS);
             var drain = server.duration("drain_timeout", d.drainTimeout());
+            var delay = server.duration("shutdown_delay", d.shutdownDelay());
             String level = server.choice("log_level", LOG_LEVELS, d.logLevel());
             boolean json = server.choice("log_format", ordered("text", false, "json", true), d.logJson());
             server.rejectUnknown();
-            return new ServerConfig(loops, drain, level, json);
+            return new ServerConfig(loops, drain, delay, level, json);
         }
     }
 

@@ -136,10 +136,10 @@ public final class ProxyServer implements AutoCloseable {
         return future.channel();
     }
 
-    /** Healthy when both listeners are open and the backend accepts a connection. */
+    /** Healthy when the server is not stopping and the backend accepts a connection. */
     private io.netty.util.concurrent.Future<String> health(io.netty.channel.EventLoop loop) {
-        if (!httpsListener.isActive() || !httpListener.isActive()) {
-            return loop.newSucceededFuture("not accepting connections (stopping)");
+        if (drained.get()) {
+            return loop.newSucceededFuture("stopping");
         }
         return upstream.probe(loop);
     }
@@ -222,14 +222,31 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, lets in-flight exchanges finish (each then closes with {@code Connection:
-     * close}), closes idle connections at once, and closes whatever is left at the deadline.
+     * Answers the health check with 503 at once; after {@code server.shutdown_delay} (serving as
+     * usual meanwhile) stops accepting, lets in-flight exchanges finish (each then closes with
+     * {@code Connection: close}), closes idle connections, and closes whatever is left at the deadline.
      *
+     * <p>The delay is for a balancer in front: a connection it made just before the listener closed,
+     * still in the kernel's accept queue, is reset, and it cannot be retried once its bytes went. With
+     * the balancer checking the health endpoint and the delay longer than it takes to see the 503,
+     * no such connection is left when the listener closes.
+     *
+     * @param deadline how long in-flight exchanges may take, counted once the listeners are closed
      * @return true when every exchange finished before the deadline
      */
     public boolean drain(Duration deadline) {
         if (!drained.compareAndSet(false, true)) {
             return true;  // already drained (or draining): once is enough
+        }
+        Duration delay = config().server().shutdownDelay();
+        if (!delay.isZero()) {
+            log.info("stopping: health check answers 503; still accepting for {} ms so that a balancer sees it first",
+                    delay.toMillis());
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         long end = System.nanoTime() + deadline.toNanos();
         httpsListener.close().syncUninterruptibly();

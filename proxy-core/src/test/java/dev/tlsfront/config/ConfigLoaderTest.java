@@ -95,7 +95,7 @@ class ConfigLoaderTest {
                   connect_timeout: 1s
                   response_timeout: 5m
                   pool: { idle_timeout: 2s, max_idle: 8 }
-                server: { event_loops: 3, drain_timeout: 1h, log_level: debug }
+                server: { event_loops: 3, drain_timeout: 1h, shutdown_delay: 5s, log_level: debug }
                 """, Map.of("KEY_PASS", "secret"));
 
         assertThat(config.hosts()).containsExactly("example.com", "www.example.com");
@@ -114,7 +114,7 @@ class ConfigLoaderTest {
         assertThat(config.backend().responseTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.backend().poolIdleTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.backend().poolMaxIdle()).isEqualTo(8);
-        assertThat(config.server()).isEqualTo(new ServerConfig(3, Duration.ofHours(1), "debug", false));
+        assertThat(config.server()).isEqualTo(new ServerConfig(3, Duration.ofHours(1), Duration.ofSeconds(5), "debug", false));
     }
 
     @Test
