@@ -61,6 +61,12 @@ public final class TlsfrontCommand implements java.util.concurrent.Callable<Inte
     }
 
     public static void main(String[] args) {
+        // Netty's buffer allocators register JFR event types when their classes load: 100-odd JDK
+        // classes and about 0.1 s of start-up (measured, RESULTS.md) for events nobody records in
+        // production. -Dio.netty.jfr.enabled=true brings them back for a profiling session.
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
         if (args.length > 0 && args[0].equals("run")) {
             // SLF4J and logback first, on this thread: Netty's classes log, so the loader thread below
             // would otherwise set up SLF4J at the same time as this thread's first logger, and SLF4J
