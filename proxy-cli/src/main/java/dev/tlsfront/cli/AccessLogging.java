@@ -1,17 +1,16 @@
 package dev.tlsfront.cli;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AsyncAppenderBase;
-import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.FileAppender;
-import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import dev.tlsfront.config.AccessLogConfig;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
 import dev.tlsfront.observe.AccessLog;
 import net.logstash.logback.composite.loggingevent.KeyValuePairsJsonProvider;
 import net.logstash.logback.composite.loggingevent.LoggingEventFormattedTimestampJsonProvider;
@@ -20,17 +19,33 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Points the access logger at standard output or {@code access_log.path}, as a combined-format
- * line or a JSON object per request, through a queue so that event loops never wait on a write.
+ * line or a JSON object per request, through a queue so that event loops never wait on a write
+ * ({@link BatchingAppender}).
  * Applied at start and again on reload (which also reopens the file after log rotation).
  */
 final class AccessLogging {
 
     /** Lines queued for the writer thread; when full, event loops wait rather than lose lines. */
-    static final int QUEUE = 8192;
+    static final int QUEUE = 65536;
+    /** How often the writer thread writes what is queued: a line is on disk within this. */
+    static final Duration FLUSH_INTERVAL = Duration.ofMillis(50);
 
     private AccessLogging() {}
 
-    static void apply(AccessLogConfig config) {
+    /**
+     * @throws IOException when {@code access_log.path} cannot be opened for appending; the log
+     *     written until then stays as it was
+     */
+    static void apply(AccessLogConfig config) throws IOException {
+        OutputStream out = System.out;
+        if (config.enabled() && config.path().isPresent()) {
+            try {
+                out = new FileOutputStream(config.path().get().toFile(), true);
+            } catch (IOException e) {
+                throw new IOException("access_log.path: cannot open " + config.path().get() + " for appending: "
+                        + e.getMessage(), e);
+            }
+        }
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         Logger logger = context.getLogger(AccessLog.LOGGER);
         logger.setAdditive(false);
@@ -42,29 +57,9 @@ final class AccessLogging {
         logger.setLevel(Level.INFO);  // whatever server.log_level says about the diagnostic log
 
         Encoder<ILoggingEvent> encoder = config.format() == AccessLogConfig.Format.JSON ? json(context) : line(context);
-        OutputStreamAppender<ILoggingEvent> sink;
-        if (config.path().isPresent()) {
-            FileAppender<ILoggingEvent> file = new FileAppender<>();
-            file.setFile(config.path().get().toString());
-            file.setAppend(true);
-            sink = file;
-        } else {
-            sink = new ConsoleAppender<>();
-        }
-        sink.setContext(context);
-        sink.setName("access-sink");
-        sink.setEncoder(encoder);
-        sink.setImmediateFlush(true);
-        sink.start();
-
-        AsyncAppender queue = new AsyncAppender();
+        BatchingAppender queue = new BatchingAppender(encoder, out, config.path().isPresent(), QUEUE, FLUSH_INTERVAL);
         queue.setContext(context);
         queue.setName("access");
-        queue.setQueueSize(QUEUE);
-        queue.setDiscardingThreshold(0);  // never drop INFO lines (the default drops them at 80% full)
-        queue.setNeverBlock(false);
-        queue.setMaxFlushTime(AsyncAppenderBase.DEFAULT_MAX_FLUSH_TIME);
-        queue.addAppender(sink);
         queue.start();
         logger.addAppender(queue);
     }

@@ -57,7 +57,12 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.CONFIG;
         }
         ServerLogging.apply(loaded.server());
-        AccessLogging.apply(loaded.accessLog());
+        try {
+            AccessLogging.apply(loaded.accessLog());
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("tlsfront: " + e.getMessage());
+            return ExitCodes.IOERR;
+        }
         Site site;
         try {
             site = Site.start(loaded, config::load, Clock.systemUTC());
@@ -82,7 +87,11 @@ final class RunCommand implements Callable<Integer> {
         Runnable reload = () -> {
             if (reloader.reload()) {
                 ServerLogging.apply(server.config().server());
-                AccessLogging.apply(server.config().accessLog());  // reopens the file after rotation
+                try {
+                    AccessLogging.apply(server.config().accessLog());  // reopens the file after rotation
+                } catch (IOException e) {
+                    log.error("{}; the access log goes on where it went before", e.getMessage());
+                }
             }
         };
         boolean hangupIgnored = SignalMask.hangupIgnoredAtStart();  // read before a handler is asked for
