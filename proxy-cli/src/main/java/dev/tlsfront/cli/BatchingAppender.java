@@ -83,7 +83,11 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     private void writeQueued() {
         int taken = 0;
         for (ILoggingEvent event; (event = queue.poll()) != null; ) {
-            batch.writeBytes(encoder.encode(event));
+            try {
+                batch.writeBytes(encoder.encode(event));
+            } catch (RuntimeException e) {
+                addError("access log: cannot encode a line", e);  // one line lost, never the writer
+            }
             taken++;
             if (batch.size() >= MAX_WRITE) {
                 write(taken);
