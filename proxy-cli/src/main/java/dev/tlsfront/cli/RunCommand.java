@@ -78,7 +78,6 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.SOFTWARE;
         }
         ProxyServer server = site.server();
-        StartupReport.log(log, server, config.describe());
 
         CountDownLatch stop = new CountDownLatch(1);
         Reloader reloader = site.reloader();
@@ -102,6 +101,9 @@ final class RunCommand implements Callable<Integer> {
                     + " env --default-signal=HUP (config and certificate files are still watched every {} s)",
                     CERTIFICATE_CHECK_SECONDS);
         }
+        // "serving" only once SIGTERM drains: a supervisor (or test) that stops it on that line gets a drain,
+        // not the JVM's default exit 143 (seen once when the report came before the handlers).
+        StartupReport.log(log, server, config.describe());
         // certbot renewals replace the files without telling anyone: look every few seconds.
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "certificate-watcher");
