@@ -171,8 +171,19 @@ class BackendServersTest {
             assertThat(down.statusCode()).isEqualTo(503);
             assertThat(down.headers().firstValue("retry-after")).contains("1");  // 300 ms x 2, at least 1 s
             int adminPort = proxy.server.adminAddress().orElseThrow().getPort();
-            assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort
-                    + "/healthz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
+            HttpRequest healthz = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/healthz")).build();
+            HttpResponse<String> health = HttpClient.newHttpClient().send(healthz, HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(503);
+            // Each server with its reason, as the operator needs it first: failed requests took them
+            // out at once; once the checks have failed too, theirs (a refused connect, said so).
+            long checked = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (health.body().split("health check failed").length < 3 && System.nanoTime() < checked) {
+                Thread.sleep(50);
+                health = HttpClient.newHttpClient().send(healthz, HttpResponse.BodyHandlers.ofString());
+            }
+            assertThat(health.body()).startsWith("no backend server is up: ")
+                    .contains(a.url() + ": health check failed: connection refused")
+                    .contains(b.url() + ": health check failed: connection refused");
 
             a = named(new TestBackend(a.port()), "a");
             long back = System.nanoTime();

@@ -94,7 +94,11 @@ final class HealthCheck {
         });
         connecting.channel().closeFuture().addListener(f -> {
             deadline.cancel(false);
-            verdict.fail("closed the connection without a response");
+            // A failed connect closes the channel before its own listener hears of it: its cause, when
+            // there is one, is the reason (connection refused, no route), not a missing response.
+            Throwable notConnected = connecting.cause();
+            verdict.fail(notConnected != null ? FailureText.describe(notConnected)
+                    : "closed the connection without a response");
             if (!stopped) {
                 next = loop.schedule(this::check, config.interval().toNanos(), TimeUnit.NANOSECONDS);
             }
@@ -119,7 +123,7 @@ final class HealthCheck {
             fails = 0;
             passes++;
             if (!server.checkedUp() && passes >= config.rise()) {
-                server.checked(true);  // and whatever failed requests said before is over: it answers now
+                server.checked(true, "");  // and whatever failed requests said before is over: it answers now
                 log.info("backend server {} is up: {} health checks of {} passed ({})", server.url(), passes,
                         config.path(), detail);
             }
@@ -127,7 +131,7 @@ final class HealthCheck {
             passes = 0;
             fails++;
             if (server.checkedUp() && fails >= config.fall()) {
-                server.checked(false);
+                server.checked(false, detail);
                 log.warn("backend server {} is down: {} health checks of {} failed in a row, the last: {}", server.url(),
                         fails, config.path(), detail);
             }

@@ -29,6 +29,9 @@ public final class Server {
     private final PassiveHealth passive = new PassiveHealth();
     /** Set by the active health check (one event loop), read by every loop. */
     private volatile boolean checkedUp = true;
+    /** The last failed health check's reason while checks hold the server out; the last failed request's while failures do. */
+    private volatile String checkFailure = "";
+    private volatile String requestFailure = "";
     private volatile boolean retired;
     /** Whether the passive rule may take this server out: never for a lone server. */
     private final boolean passiveApplies;
@@ -125,6 +128,7 @@ public final class Server {
     public void failed(String why) {
         failures.increment();
         if (passiveApplies && passive.failed(backend.passive(), System.nanoTime())) {
+            requestFailure = why;
             log.warn("backend server {} taken out for {} s: {} ({} failed request{} within {} s)", url(),
                     backend.passive().failTimeout().toSeconds(), why, backend.passive().maxFails(),
                     backend.passive().maxFails() == 1 ? "" : "s", backend.passive().failTimeout().toSeconds());
@@ -138,12 +142,31 @@ public final class Server {
         }
     }
 
-    /** The active health check's verdict changed; coming up also ends a time out for failed requests. */
-    void checked(boolean up) {
+    /**
+     * The active health check's verdict changed; coming up also ends a time out for failed requests.
+     *
+     * @param why the last failed check's reason when {@code up} is false
+     */
+    void checked(boolean up, String why) {
         if (up && !checkedUp) {
             passive.succeeded();
         }
+        checkFailure = why;
         checkedUp = up;
+    }
+
+    /** Why the server takes no new requests now, in an operator's words; empty while it takes them. */
+    public String whyOut(long now) {
+        if (retired) {
+            return "left the config";
+        }
+        if (!checkedUp) {
+            return "health check failed: " + checkFailure;
+        }
+        if (!passive.in(now)) {
+            return "taken out by failed requests: " + requestFailure;
+        }
+        return "";
     }
 
     /** Whether failed requests have taken the server out now. */

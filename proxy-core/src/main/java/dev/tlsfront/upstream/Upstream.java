@@ -132,8 +132,13 @@ public final class Upstream implements AutoCloseable {
         long nanos = System.nanoTime();
         List<Server> up = now.all().stream().filter(s -> s.eligible(nanos)).toList();
         if (up.isEmpty()) {
-            return loop.newSucceededFuture("no backend server is up (" + now.all().size() + " in the config: "
-                    + now.config().url() + ")");
+            // Each server with its reason: what the operator needs to see first ("a: connection refused").
+            StringBuilder why = new StringBuilder("no backend server is up: ");
+            for (Server server : now.all()) {
+                why.append(server == now.all().get(0) ? "" : "; ").append(server.url()).append(": ")
+                        .append(server.whyOut(nanos));
+            }
+            return loop.newSucceededFuture(why.toString());
         }
         if (now.config().health().isPresent()) {
             return loop.newSucceededFuture(null);
@@ -196,7 +201,7 @@ public final class Upstream implements AutoCloseable {
             boolean sameRules = kept != null && reusable(kept, config, lone);
             Server server = sameRules ? kept : new Server(wanted, config, connector, lone);
             if (config.health().isEmpty()) {
-                server.checked(true);  // no active checks (any more): only the passive rule takes it out
+                server.checked(true, "");  // no active checks (any more): only the passive rule takes it out
             }
             all.add(server);
         }
