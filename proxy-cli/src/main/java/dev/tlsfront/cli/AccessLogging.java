@@ -64,6 +64,12 @@ final class AccessLogging {
         logger.addAppender(queue);
     }
 
+    /** Writes out the lines still queued and closes the log: at the end of a drain, nothing more comes. */
+    static void close() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.getLogger(AccessLog.LOGGER).detachAndStopAllAppenders();
+    }
+
     private static Encoder<ILoggingEvent> line(LoggerContext context) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);

@@ -120,8 +120,8 @@ final class RunCommand implements Callable<Integer> {
         watcher.shutdownNow();
         log.info("stopping: draining in-flight requests for up to {} s", loaded.server().drainTimeout().toSeconds());
         boolean clean = site.drain(loaded.server().drainTimeout());
+        AccessLogging.close();  // the lines still queued go out before the last line says so
         log.info(clean ? "stopped" : "stopped at the drain deadline");
-        // Writes out the access log lines still queued.
         ((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).stop();
         return ExitCodes.OK;
     }
