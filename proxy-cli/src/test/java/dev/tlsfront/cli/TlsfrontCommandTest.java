@@ -193,6 +193,18 @@ class TlsfrontCommandTest {
     }
 
     @Test
+    void runWithAnAccessLogPathItCannotOpenExits74BeforeBinding() throws Exception {
+        Path config = templateWithTestCertificate(Instant.now());
+        Path directory = Files.createDirectories(dir.resolve("logs-dir"));
+        Files.writeString(config, Files.readString(config)
+                .replace("  path: \"\"                # \"\" = standard output", "  path: \"" + directory + "\"  #"));
+        assertThat(Files.readString(config)).contains("path: \"" + directory + "\"");
+
+        assertThat(run("run", "-c", config.toString())).isEqualTo(74);
+        assertThat(err.toString()).contains("tlsfront: access_log.path: cannot open " + directory + " for appending: ");
+    }
+
+    @Test
     void healthNeedsAnAdminListener() throws Exception {
         Path config = templateWithTestCertificate(Instant.now());
         assertThat(run("health", "-c", config.toString())).isEqualTo(78);
