@@ -1,4 +1,5 @@
 /**
- * HTTP policies, one handler each, each a thin shell around a plain class that holds the rule.
+ * HTTP policies, each a plain class that holds the rule: one handler each, or, for the header policies
+ * of every exchange, one handler running them as an ordered list ({@link dev.tlsfront.http.HeaderPolicies}).
  */
 package dev.tlsfront.http;

@@ -271,12 +271,12 @@ public final class ProxyMetrics {
         backendFailures.labelValues(why.label()).inc();
     }
 
-    /** For {@link dev.tlsfront.http.SecureCookiesHandler}: one Set-Cookie line changed. */
+    /** One Set-Cookie line changed by the Secure-cookies policy. */
     public void cookieRewritten() {
         cookiesSecured.inc();
     }
 
-    /** For {@link dev.tlsfront.http.LocationRewriteHandler}: one header rewritten. */
+    /** One Location, Content-Location or Refresh header rewritten to https. */
     public void locationRewritten() {
         locationsRewritten.inc();
     }

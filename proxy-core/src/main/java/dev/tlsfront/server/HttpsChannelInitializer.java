@@ -9,18 +9,14 @@ import dev.tlsfront.http.DrainRequest;
 import dev.tlsfront.forward.RequestBufferingHandler;
 import dev.tlsfront.forward.TunnelHandler;
 import dev.tlsfront.http.ErrorPageHandler;
-import dev.tlsfront.http.ForwardedHeadersHandler;
-import dev.tlsfront.http.HopByHopHeadersHandler;
+import dev.tlsfront.http.HeaderPoliciesHandler;
 import dev.tlsfront.http.HttpsPolicies;
 import dev.tlsfront.http.IdleConnectionHandler;
 import dev.tlsfront.http.LingeringCloseHandler;
-import dev.tlsfront.http.LocationRewriteHandler;
 import dev.tlsfront.http.PlainHttpOnTlsPortHandler;
 import dev.tlsfront.http.RequestSyntax;
 import dev.tlsfront.http.RequestSyntaxHandler;
 import dev.tlsfront.http.RequestValidationHandler;
-import dev.tlsfront.http.SecureCookiesHandler;
-import dev.tlsfront.http.UpgradeInsecureRequestsHandler;
 import dev.tlsfront.http2.Http2ConnectionLifecycleHandler;
 import dev.tlsfront.http2.Http2Connections;
 import dev.tlsfront.http2.Http2RequestAdapter;
@@ -102,12 +98,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #VALIDATION}: answers what must not be forwarded (bad Host, target, expectation, size) with its
  *       4xx, and a host that is not served on this connection with 421;
  *   <li>{@value #EXPECT}: answers {@code Expect: 100-continue} and removes it;
- *   <li>{@value #HOP_BY_HOP}: removes connection-specific request headers (a WebSocket upgrade keeps its own);
- *   <li>{@value #FORWARDED}: replaces client-sent forwarding headers with X-Forwarded-Proto/For/Host/Port;
- *   <li>{@value #COOKIES}: adds Secure to the backend's cookies;
- *   <li>{@value #LOCATION}: rewrites the backend's {@code http://} URLs of this site to {@code https://};
- *   <li>{@value #RESPONSE_HEADERS} (when configured): the operator's extra response headers;
- *   <li>{@value #UPGRADE_INSECURE} (when configured): CSP {@code upgrade-insecure-requests};
+ *   <li>{@value #HEADER_POLICIES}: the header policies as one ordered list ({@link dev.tlsfront.http.HeaderPolicies}):
+ *       on requests, connection-specific headers removed (a WebSocket upgrade keeps its own), then
+ *       client-sent forwarding headers replaced with X-Forwarded-Proto/For/Host/Port; on responses,
+ *       CSP {@code upgrade-insecure-requests} and the operator's extra headers (when configured), the
+ *       app's {@code http://} URLs of this site rewritten to {@code https://}, and Secure added to its cookies;
  *   <li>{@value #BUFFERING}: reads chunked (or, configured so, all) request bodies whole, to forward them
  *       with Content-Length;
  *   <li>{@value #PROXY}: forwards to the backend over HTTP/1.1 and relays the response.
@@ -144,12 +139,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
     static final String KEEP_ALIVE = "keep-alive";
     static final String VALIDATION = "request-validation";
     static final String EXPECT = "expect-continue";
-    static final String HOP_BY_HOP = "hop-by-hop";
-    static final String FORWARDED = "forwarded-headers";
-    static final String COOKIES = "secure-cookies";
-    static final String LOCATION = "location-rewrite";
-    static final String RESPONSE_HEADERS = "response-headers";
-    static final String UPGRADE_INSECURE = "upgrade-insecure-requests";
+    static final String HEADER_POLICIES = "header-policies";
     static final String BUFFERING = "request-buffering";
     static final String PROXY = "proxy";
 
@@ -157,8 +147,6 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
     private final Upstream upstream;
     private final ConnectionLimit connections;
     private final ProxyMetrics metrics;
-    private final Runnable cookieRewritten;
-    private final Runnable locationRewritten;
 
     HttpsChannelInitializer(Supplier<Generation> current, Upstream upstream, ConnectionLimit connections,
             ProxyMetrics metrics) {
@@ -166,8 +154,6 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
         this.upstream = upstream;
         this.connections = connections;
         this.metrics = metrics;
-        this.cookieRewritten = metrics::cookieRewritten;
-        this.locationRewritten = metrics::locationRewritten;
     }
 
     @Override
@@ -310,14 +296,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast(VALIDATION, new RequestValidationHandler(config.hosts(), config.limits().maxBodySize(),
                         config.https().anyHost()))
                 .addLast(EXPECT, new HttpServerExpectContinueHandler())
-                .addLast(HOP_BY_HOP, HopByHopHeadersHandler.INSTANCE)
-                .addLast(FORWARDED, new ForwardedHeadersHandler(policy.forwarded()))
-                .addLast(COOKIES, new SecureCookiesHandler(policy.cookies(), cookieRewritten))
-                .addLast(LOCATION, new LocationRewriteHandler(policy.locations(), locationRewritten));
-        policy.responseHeaders().ifPresent(handler -> pipeline.addLast(RESPONSE_HEADERS, handler));
-        if (policy.upgradeInsecureRequests()) {
-            pipeline.addLast(UPGRADE_INSECURE, UpgradeInsecureRequestsHandler.INSTANCE);
-        }
+                .addLast(HEADER_POLICIES, new HeaderPoliciesHandler(policy.headers()));
         if (config.backend().requestBuffering() != RequestBuffering.OFF) {
             pipeline.addLast(BUFFERING, new RequestBufferingHandler(config.backend().requestBuffering(),
                     config.backend().requestBufferMemory(), maxBufferedBody(config)));
@@ -327,8 +306,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
     }
 
     /** The HTTP handlers, removed last to first so that bytes a decoder still held go on to the tunnel. */
-    private static final List<String> HTTP_HANDLERS = List.of(PROXY, BUFFERING, UPGRADE_INSECURE, RESPONSE_HEADERS,
-            LOCATION, COOKIES, FORWARDED, HOP_BY_HOP, EXPECT, VALIDATION, KEEP_ALIVE, IDLE, FLOW, HSTS, ERROR_PAGES, OBSERVE, CODEC,
+    private static final List<String> HTTP_HANDLERS = List.of(PROXY, BUFFERING, HEADER_POLICIES, EXPECT, VALIDATION, KEEP_ALIVE, IDLE, FLOW, HSTS, ERROR_PAGES, OBSERVE, CODEC,
             SYNTAX, LINGER);
 
     static void toTunnel(ChannelPipeline pipeline, long idleTimeoutMillis) {

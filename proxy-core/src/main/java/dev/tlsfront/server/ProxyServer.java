@@ -99,7 +99,7 @@ public final class ProxyServer implements AutoCloseable {
         int tlsPort = httpsAddress().getPort();
         int publicHttpsPort = config.http().redirect().httpsPort() > 0 ? config.http().redirect().httpsPort() : tlsPort;
         return new Generation(config, tls, HttpsPolicies.of(config, httpAddress().getPort(), tlsPort, publicHttpsPort,
-                hstsRamp),
+                hstsRamp, metrics::cookieRewritten, metrics::locationRewritten),
                 new RedirectTarget(config.hosts(), config.http().redirect(), publicHttpsPort),
                 new AccessLog(config.accessLog().format()));
     }

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-/** The response-side policy handlers, together as on the TLS listener, over raw HTTP bytes. */
+/** The response-side policies, together as on the TLS listener, over raw HTTP bytes. */
 class ResponsePoliciesHandlerTest {
 
     /** What the handlers report to the metrics. */
@@ -34,11 +34,12 @@ class ResponsePoliciesHandlerTest {
         return new EmbeddedChannel(
                 new HttpServerCodec(),
                 new StrictTransportSecurityHandler(hsts),
-                new SecureCookiesHandler(new SecureCookies(PolicyConfig.Cookies.DEFAULT), cookiesRewritten::incrementAndGet),
-                new LocationRewriteHandler(new LocationRewriter(List.of("example.com"), 80, 443, 443, List.of("127.0.0.1:8000")),
-                        locationsRewritten::incrementAndGet),
-                new ResponseHeadersHandler(Map.of("X-Content-Type-Options", "nosniff")),
-                UpgradeInsecureRequestsHandler.INSTANCE,
+                new HeaderPoliciesHandler(HeaderPolicies.of(
+                        new ForwardedHeaders(List.of(), false, 443),
+                        new SecureCookies(PolicyConfig.Cookies.DEFAULT),
+                        new LocationRewriter(List.of("example.com"), 80, 443, 443, List.of("127.0.0.1:8000")),
+                        Optional.of(new ResponseHeadersPolicy(Map.of("X-Content-Type-Options", "nosniff"))), true,
+                        cookiesRewritten::incrementAndGet, locationsRewritten::incrementAndGet)),
                 new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -127,7 +128,7 @@ class ResponsePoliciesHandlerTest {
     void cspIsSetWhenTheBackendHasNone() {
         assertThat(get(channel(PolicyConfig.Hsts.DEFAULT, r -> { })))
                 .contains("content-security-policy: upgrade-insecure-requests\r\n");
-        assertThat(UpgradeInsecureRequestsHandler.merge("upgrade-insecure-requests; default-src https:"))
+        assertThat(UpgradeInsecureRequestsPolicy.merge("upgrade-insecure-requests; default-src https:"))
                 .isEqualTo("upgrade-insecure-requests; default-src https:");
     }
 

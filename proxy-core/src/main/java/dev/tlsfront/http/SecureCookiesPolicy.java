@@ -1,8 +1,5 @@
 package dev.tlsfront.http;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
@@ -11,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Adds {@code Secure} (and the configured attributes) to every Set-Cookie of a response (see {@link SecureCookies}). */
-public final class SecureCookiesHandler extends ChannelOutboundHandlerAdapter {
+final class SecureCookiesPolicy implements ResponsePolicy {
 
-    private static final Logger log = LoggerFactory.getLogger(SecureCookiesHandler.class);
+    private static final Logger log = LoggerFactory.getLogger(SecureCookiesPolicy.class);
 
     private final SecureCookies rule;
     private final Runnable onRewrite;
@@ -21,17 +18,16 @@ public final class SecureCookiesHandler extends ChannelOutboundHandlerAdapter {
     /**
      * @param onRewrite told of each Set-Cookie line changed (for the metrics)
      */
-    public SecureCookiesHandler(SecureCookies rule, Runnable onRewrite) {
+    SecureCookiesPolicy(SecureCookies rule, Runnable onRewrite) {
         this.rule = rule;
         this.onRewrite = onRewrite;
     }
 
     @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof HttpResponse response && response.headers().contains(HttpHeaderNames.SET_COOKIE)) {
+    public void apply(HttpResponse response, ExchangeFacts exchange) {
+        if (response.headers().contains(HttpHeaderNames.SET_COOKIE)) {
             rewrite(response.headers());
         }
-        ctx.write(msg, promise);
     }
 
     private void rewrite(HttpHeaders headers) {
