@@ -26,33 +26,59 @@ public final class SecureCookies {
 
         public static Attributes of(String line) {
             int semi = line.indexOf(';');
-            String pair = semi < 0 ? line : line.substring(0, semi);
-            int eq = pair.indexOf('=');
-            String name = eq < 0 ? "" : pair.substring(0, eq).strip();
+            int pairEnd = semi < 0 ? line.length() : semi;
+            int eq = line.indexOf('=');
+            String name = eq < 0 || eq > pairEnd ? "" : stripped(line, 0, eq);
             boolean secure = false;
             boolean httpOnly = false;
             boolean sameSite = false;
             boolean domain = false;
             String path = null;
+            // Read by index, not by substrings: this runs for every Set-Cookie of every response.
             while (semi >= 0) {
                 int next = line.indexOf(';', semi + 1);
-                String attribute = line.substring(semi + 1, next < 0 ? line.length() : next);
-                int aeq = attribute.indexOf('=');
-                String attrName = (aeq < 0 ? attribute : attribute.substring(0, aeq)).strip();
-                if (attrName.equalsIgnoreCase("secure")) {
+                int end = next < 0 ? line.length() : next;
+                int aeq = line.indexOf('=', semi + 1);
+                int nameEnd = aeq < 0 || aeq > end ? end : aeq;
+                int start = skipWhitespace(line, semi + 1, nameEnd);
+                int length = trimmedEnd(line, start, nameEnd) - start;
+                if (named(line, start, length, "secure")) {
                     secure = true;
-                } else if (attrName.equalsIgnoreCase("httponly")) {
+                } else if (named(line, start, length, "httponly")) {
                     httpOnly = true;
-                } else if (attrName.equalsIgnoreCase("samesite")) {
+                } else if (named(line, start, length, "samesite")) {
                     sameSite = true;
-                } else if (attrName.equalsIgnoreCase("domain")) {
+                } else if (named(line, start, length, "domain")) {
                     domain = true;
-                } else if (attrName.equalsIgnoreCase("path")) {
-                    path = aeq < 0 ? "" : attribute.substring(aeq + 1).strip();
+                } else if (named(line, start, length, "path")) {
+                    path = nameEnd == end ? "" : stripped(line, nameEnd + 1, end);
                 }
                 semi = next;
             }
             return new Attributes(name, secure, httpOnly, sameSite, domain, path);
+        }
+
+        private static boolean named(String line, int start, int length, String attribute) {
+            return length == attribute.length() && line.regionMatches(true, start, attribute, 0, length);
+        }
+
+        private static int skipWhitespace(String line, int from, int to) {
+            while (from < to && Character.isWhitespace(line.charAt(from))) {
+                from++;
+            }
+            return from;
+        }
+
+        private static int trimmedEnd(String line, int from, int to) {
+            while (to > from && Character.isWhitespace(line.charAt(to - 1))) {
+                to--;
+            }
+            return to;
+        }
+
+        private static String stripped(String line, int from, int to) {
+            int start = skipWhitespace(line, from, to);
+            return line.substring(start, trimmedEnd(line, start, to));
         }
     }
 

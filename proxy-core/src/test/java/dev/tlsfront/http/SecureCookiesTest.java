@@ -79,6 +79,12 @@ class SecureCookiesTest {
         "__host-sid=1 | cookie __host-sid has no Path, and browsers refuse a __Host- cookie without Path=/",
         "__Secure-x=1; Domain=example.com | NULL",
         "plain=1; Domain=example.com | NULL",
+        // attribute names and values are read with the whitespace around them ignored
+        "__Host-sid=1;  PATH = /  ; Secure | NULL",
+        "__Host-sid=1;\tdomain\t=x; Path=/ | cookie __Host-sid has a Domain attribute, which browsers refuse for a __Host- cookie",
+        "__Host-sid=1; Path | cookie __Host-sid has Path=, and browsers refuse a __Host- cookie without Path=/",
+        "__Host-sid=1; Paths=/ | cookie __Host-sid has no Path, and browsers refuse a __Host- cookie without Path=/",
+        "__Host-sid; Path=/ | NULL",
     })
     void hostPrefixRulesAreChecked(String line, String problem) {
         assertThat(SecureCookies.hostPrefixProblem(line)).isEqualTo(problem);
