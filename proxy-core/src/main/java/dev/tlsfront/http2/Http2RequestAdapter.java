@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
 import io.netty.util.ReferenceCountUtil;
 
@@ -61,8 +62,14 @@ public final class Http2RequestAdapter extends ChannelInboundHandlerAdapter {
         }
         if (msg instanceof FullHttpRequest full) {
             HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
-            DefaultLastHttpContent end = new DefaultLastHttpContent(full.content());
-            end.trailingHeaders().set(full.trailingHeaders());
+            LastHttpContent end;
+            if (!full.content().isReadable() && full.trailingHeaders().isEmpty()) {
+                full.content().release();
+                end = LastHttpContent.EMPTY_LAST_CONTENT;  // most requests: no new end with headers of its own
+            } else {
+                end = new DefaultLastHttpContent(full.content());
+                end.trailingHeaders().set(full.trailingHeaders());
+            }
             ctx.fireChannelRead(head);
             ctx.fireChannelRead(end);
             return;

@@ -262,6 +262,8 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
         pipeline.channel().config().setAutoRead(true);
         Http2FrameCodec codec = Http2Connections.serverCodec(config.limits().maxHeaderBlock(),
                 config.server().drainTimeout());
+        // Both stateless: one of each serves every stream of the connection.
+        Http2StreamFrameToHttpObjectCodec streamCodec = new Http2StreamFrameToHttpObjectCodec(true);
         Http2RequestAdapter adapter = new Http2RequestAdapter(config.limits().maxRequestLine(),
                 config.limits().maxHeaderFields());
         // Each stream flushes its response as the app's answer arrives; without this every response
@@ -277,7 +279,7 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
                     protected void initChannel(Http2StreamChannel stream) {
                         stream.config().setAutoRead(false);
                         stream.pipeline()
-                                .addLast(H2_STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
+                                .addLast(H2_STREAM_CODEC, streamCodec)
                                 .addLast(H2_ADAPT, adapter)
                                 .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTPS, metrics, generation.accessLog(),
                         config.policy().trustedProxies()))
