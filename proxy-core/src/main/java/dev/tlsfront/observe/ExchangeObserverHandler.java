@@ -116,9 +116,7 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
         if (msg instanceof HttpRequest request) {
             Pending next = new Pending(request, accessLog.enabled());
             if (fromTrustedProxy == null) {
-                InetSocketAddress client = ClientAddress.of(ctx.channel());
-                fromTrustedProxy = client != null && client.getAddress() != null
-                        && trustedProxies.stream().anyMatch(cidr -> cidr.contains(client.getAddress()));
+                fromTrustedProxy = isTrustedProxy(ClientAddress.of(ctx.channel()));
             }
             next.requestId = RequestId.decide(request.headers().get(X_REQUEST_ID), fromTrustedProxy);
             request.headers().set(X_REQUEST_ID, next.requestId);
@@ -128,6 +126,19 @@ public final class ExchangeObserverHandler extends ChannelDuplexHandler {
             pending.add(new Pending());
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /** Once per connection, and once per request on HTTP/2 (a stream is one exchange): a plain loop. */
+    private boolean isTrustedProxy(InetSocketAddress client) {
+        if (client == null || client.getAddress() == null) {
+            return false;
+        }
+        for (Cidr cidr : trustedProxies) {
+            if (cidr.contains(client.getAddress())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
