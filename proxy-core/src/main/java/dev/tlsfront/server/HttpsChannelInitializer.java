@@ -85,11 +85,11 @@ import org.slf4j.LoggerFactory;
  * idle or draining), and {@value #H2_STREAMS}, which gives each stream a child channel of its own:
  * <ol>
  *   <li>{@value #H2_STREAM_CODEC}: the stream's frames as HTTP/1.1 objects, and back;
- *   <li>{@value #H2_ADAPT}: the request shaped exactly as over HTTP/1.1;
- *   <li>{@value #OBSERVE}, {@value #ERROR_PAGES}, {@value #HSTS} as above;
  *   <li>{@value #H2_BODY_TIMEOUT}: {@code limits.body_timeout} for the request body (on HTTP/1.1 the
- *       syntax handler keeps it);
- *   <li>{@value #FLOW} as above;
+ *       syntax handler keeps it); here, before the request is split into head and end, it sees a
+ *       request that came whole as one and keeps no clock for it;
+ *   <li>{@value #H2_ADAPT}: the request shaped exactly as over HTTP/1.1;
+ *   <li>{@value #OBSERVE}, {@value #ERROR_PAGES}, {@value #HSTS}, {@value #FLOW} as above;
  *   <li>then the exchange handlers below.
  * </ol>
  *
@@ -280,12 +280,12 @@ final class HttpsChannelInitializer extends ChannelInitializer<Channel> {
                         stream.config().setAutoRead(false);
                         stream.pipeline()
                                 .addLast(H2_STREAM_CODEC, streamCodec)
+                                .addLast(H2_BODY_TIMEOUT, new StreamBodyTimeoutHandler(config.limits().bodyTimeout().toMillis()))
                                 .addLast(H2_ADAPT, adapter)
                                 .addLast(OBSERVE, new ExchangeObserverHandler(Listener.HTTPS, metrics, generation.accessLog(),
                         config.policy().trustedProxies()))
                                 .addLast(ERROR_PAGES, new ErrorPageHandler(generation.policies().errorPages()))
                                 .addLast(HSTS, generation.policies().newHstsHandler())
-                                .addLast(H2_BODY_TIMEOUT, new StreamBodyTimeoutHandler(config.limits().bodyTimeout().toMillis()))
                                 .addLast(FLOW, new FlowControlHandler());
                         exchange(stream.pipeline(), generation);
                     }
