@@ -45,6 +45,8 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
     private long remaining;
     private int trailerBytes;
     private ScheduledFuture<?> headerDeadline;
+    /** When the head being read had its first byte (the executor's clock). */
+    private long headStartNanos;
 
     /**
      * @param headerTimeoutMillis a head must be complete this long after its first byte (0: no limit)
@@ -95,6 +97,11 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
                     }
                     readHead(ctx, in);
                     passFrom = in.readerIndex();
+                    if (head != null && state != State.REJECTED) {
+                        // Only a head still incomplete when the input runs out needs the clock: most
+                        // arrive whole in one read, and a timer per request would be armed for nothing.
+                        armHeaderDeadline(ctx);
+                    }
                 }
                 case FIXED_BODY -> {
                     int n = (int) Math.min(remaining, in.readableBytes());
@@ -178,7 +185,7 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
             }
             if (head == null) {
                 head = ctx.alloc().buffer(256);
-                armHeaderDeadline(ctx);
+                headStartNanos = ctx.executor().ticker().nanoTime();
             }
             head.writeBytes(in, start, in.readerIndex() - start);
             if (complete == null) {
@@ -276,11 +283,13 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
         ctx.fireChannelRead(new MalformedRequest(status, reason));
     }
 
+    /** The head must be complete {@code headerTimeoutNanos} after its first byte: a timer for what is left. */
     private void armHeaderDeadline(ChannelHandlerContext ctx) {
         if (headerTimeoutNanos > 0 && headerDeadline == null) {
+            long left = headerTimeoutNanos - (ctx.executor().ticker().nanoTime() - headStartNanos);
             headerDeadline = ctx.executor().schedule(() -> {
                 headerDeadline = null;
-                if (state == State.REQUEST_LINE || state == State.FIELDS) {
+                if (head != null && (state == State.REQUEST_LINE || state == State.FIELDS)) {
                     state = State.REJECTED;
                     if (head != null) {
                         head.release();
@@ -289,7 +298,7 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
                     ctx.fireChannelRead(new MalformedRequest(HttpResponseStatus.REQUEST_TIMEOUT,
                             "request head not complete within " + TimeUnit.NANOSECONDS.toMillis(headerTimeoutNanos) + " ms"));
                 }
-            }, headerTimeoutNanos, TimeUnit.NANOSECONDS);
+            }, Math.max(0, left), TimeUnit.NANOSECONDS);
         }
     }
 
