@@ -23,6 +23,8 @@ public final class HopByHopHeaders {
             HttpHeaderNames.UPGRADE,
             HttpHeaderNames.PROXY_AUTHENTICATE);
 
+    private static final Set<String> ALWAYS_NAMES = Set.of(ALWAYS.stream().map(AsciiString::toString).toArray(String[]::new));
+
     /** Headers that {@code Connection} may not name away: routing, framing and what the proxy adds. */
     private static final Set<String> PROTECTED = Set.of(
             "host", "content-length", "transfer-encoding", "x-forwarded-for", "x-forwarded-proto",
@@ -33,17 +35,29 @@ public final class HopByHopHeaders {
     /** Removes the hop-by-hop headers and every header the Connection header names. */
     public static void removeFrom(HttpHeaders headers) {
         if (headers.contains(HttpHeaderNames.CONNECTION)) {
-            List<String> named = new ArrayList<>();
+            // Nearly every message says just "keep-alive": read without splitting, and keep a list
+            // only for a name that the fixed set below does not remove anyway.
+            List<String> named = null;
             for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
-                for (String token : value.split(",")) {
+                int start = 0;
+                while (start <= value.length()) {
+                    int comma = value.indexOf(',', start);
+                    int end = comma < 0 ? value.length() : comma;
+                    String token = start == 0 && end == value.length() ? value : value.substring(start, end);
                     String name = token.strip().toLowerCase(java.util.Locale.ROOT);
-                    if (!name.isEmpty() && !PROTECTED.contains(name)) {
+                    if (!name.isEmpty() && !PROTECTED.contains(name) && !ALWAYS_NAMES.contains(name)) {
+                        if (named == null) {
+                            named = new ArrayList<>(2);
+                        }
                         named.add(name);
                     }
+                    start = end + 1;
                 }
             }
-            for (String name : named) {
-                headers.remove(name);
+            if (named != null) {
+                for (String name : named) {
+                    headers.remove(name);
+                }
             }
         }
         for (AsciiString name : ALWAYS) {

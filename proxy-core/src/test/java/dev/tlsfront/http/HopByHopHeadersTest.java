@@ -38,4 +38,17 @@ class HopByHopHeadersTest {
 
         assertThat(headers.names()).containsExactlyInAnyOrder("Host", "Content-Length");
     }
+
+    @Test
+    void connectionTokensAreReadWithEmptyOnesAndWhitespaceIgnored() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("Connection", ",X-A ,,\tx-b,")
+                .add("Connection", "X-C")
+                .add("Connection", "")
+                .add("X-A", "1").add("X-B", "2").add("X-C", "3").add("X-D", "4");
+
+        HopByHopHeaders.removeFrom(headers);
+
+        assertThat(headers.names()).containsExactly("X-D");
+    }
 }
