@@ -1,5 +1,6 @@
 package dev.tlsfront.observe;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -10,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class RequestId {
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private RequestId() {}
 
@@ -36,13 +37,13 @@ final class RequestId {
 
     static String generate() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        char[] out = new char[32];
+        byte[] out = new byte[32];  // bytes, not chars: the string is Latin-1 inside, no char[] to compress
         long high = random.nextLong();
         long low = random.nextLong();
         for (int i = 0; i < 16; i++) {
             out[15 - i] = HEX[(int) (high >>> (4 * i)) & 0xF];
             out[31 - i] = HEX[(int) (low >>> (4 * i)) & 0xF];
         }
-        return new String(out);
+        return new String(out, StandardCharsets.ISO_8859_1);
     }
 }
