@@ -21,8 +21,11 @@ final class ForwardedHeadersPolicy implements RequestPolicy {
             return;
         }
         String originating = rule.apply(request.headers(), exchange.peer().getAddress(), client);
+        if (originating.equals(client)) {
+            return;  // the usual case: no look-up of the notes
+        }
         ExchangeNotes notes = exchange.notes();
-        if (notes != null && !originating.equals(client)) {
+        if (notes != null) {
             notes.originatingClient(originating);  // for the access log, behind trusted proxies
         }
     }

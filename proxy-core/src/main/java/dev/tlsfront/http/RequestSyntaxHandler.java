@@ -291,10 +291,8 @@ public final class RequestSyntaxHandler extends ChannelDuplexHandler {
                 headerDeadline = null;
                 if (head != null && (state == State.REQUEST_LINE || state == State.FIELDS)) {
                     state = State.REJECTED;
-                    if (head != null) {
-                        head.release();
-                        head = null;
-                    }
+                    head.release();
+                    head = null;
                     ctx.fireChannelRead(new MalformedRequest(HttpResponseStatus.REQUEST_TIMEOUT,
                             "request head not complete within " + TimeUnit.NANOSECONDS.toMillis(headerTimeoutNanos) + " ms"));
                 }

@@ -2,6 +2,7 @@ package dev.tlsfront.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tlsfront.config.PolicyConfig;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -12,6 +13,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The header policies handler: each list in its order, and the request's Host kept for its response. */
@@ -46,9 +49,9 @@ class HeaderPoliciesHandlerTest {
     @Test
     void theTlsListenersResponsePoliciesAreInTheirWrittenOrder() {
         HeaderPolicies policies = HeaderPolicies.of(new ForwardedHeaders(List.of(), false, 443),
-                new SecureCookies(dev.tlsfront.config.PolicyConfig.Cookies.DEFAULT),
+                new SecureCookies(PolicyConfig.Cookies.DEFAULT),
                 new LocationRewriter(List.of("example.com"), 80, 443, 443, List.of()),
-                java.util.Optional.of(new ResponseHeadersPolicy(java.util.Map.of("X-Frame-Options", "DENY"))), true,
+                Optional.of(new ResponseHeadersPolicy(Map.of("X-Frame-Options", "DENY"))), true,
                 () -> { }, () -> { });
 
         assertThat(policies.requests()).map(p -> p.getClass().getSimpleName())
